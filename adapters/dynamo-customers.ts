@@ -1,0 +1,198 @@
+/**
+ * Customers, identities, timeline and interactions on the one table (keys: store/keys.ts).
+ */
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidInput } from '../domain/errors.js';
+import type { Customer, Interaction, Page, Tenant, TimelineEntry } from '../domain/model.js';
+import type { CustomerRepository, InteractionRepository, NewProspect, RecordOutcome, TenantDirectory } from '../domain/ports.js';
+import { keys } from '../store/keys.js';
+import { documentClient, tableName, transactionConditionFailed } from './dynamo.js';
+
+const notExpired = {
+  FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :nowSeconds',
+};
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Opaque cursor: the sort key of the last item, so a cursor can never point into another partition. */
+export function encodeCursor(sortKey: string): string {
+  return Buffer.from(JSON.stringify({ sk: sortKey }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, expectedPrefix: string): string {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { sk?: unknown };
+    if (typeof decoded.sk === 'string' && decoded.sk.startsWith(expectedPrefix)) return decoded.sk;
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidInput('cursor is not valid for this list');
+}
+
+export class DynamoTenantDirectory implements TenantDirectory {
+  async get(tenantId: string): Promise<Tenant | undefined> {
+    const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId) }));
+    return Item?.data as Tenant | undefined;
+  }
+
+  async put(tenant: Tenant): Promise<void> {
+    await documentClient().send(
+      new PutCommand({ TableName: tableName(), Item: { ...keys.tenant(tenant.tenantId), entity: 'Tenant', data: tenant } }),
+    );
+  }
+}
+
+export class DynamoCustomerRepository implements CustomerRepository {
+  async get(tenantId: string, customerId: string): Promise<Customer | undefined> {
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: keys.customer(tenantId, customerId) }),
+    );
+    return Item?.data as Customer | undefined;
+  }
+
+  async findIdByIdentity(tenantId: string, channel: string, externalId: string): Promise<string | undefined> {
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: keys.identity(tenantId, channel, externalId) }),
+    );
+    return Item?.customerId as string | undefined;
+  }
+
+  async createWithIdentity({ customer, identity }: NewProspect): Promise<{ customerId: string; created: boolean }> {
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName(),
+                Item: {
+                  ...keys.identity(customer.tenantId, identity.channel, identity.externalId),
+                  entity: 'Identity',
+                  customerId: customer.id,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName(),
+                Item: customerItem(customer),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return { customerId: customer.id, created: true };
+    } catch (error) {
+      if (!transactionConditionFailed(error)) throw error;
+      // another delivery claimed this identity first: that customer is the one
+      const existing = await this.findIdByIdentity(customer.tenantId, identity.channel, identity.externalId);
+      if (!existing) throw error;
+      return { customerId: existing, created: false };
+    }
+  }
+
+  async timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>> {
+    const pk = keys.customerPartition(tenantId, customerId);
+    const startSk = cursor ? decodeCursor(cursor, keys.timelinePrefix) : undefined;
+    const result = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...notExpired,
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.timelinePrefix, ':nowSeconds': nowSeconds() },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(startSk && { ExclusiveStartKey: { pk, sk: startSk } }),
+      }),
+    );
+    const items = (result.Items ?? []).map((i) => ({ type: i.type, occurredAt: i.occurredAt, item: i.data }) as TimelineEntry);
+    const last = result.LastEvaluatedKey?.sk as string | undefined;
+    return { items, nextCursor: last ? encodeCursor(last) : null };
+  }
+}
+
+export function customerItem(customer: Customer) {
+  return {
+    ...keys.customer(customer.tenantId, customer.id),
+    ...keys.customerStageIndex(customer.tenantId, customer.stage, customer.id),
+    entity: 'Customer',
+    /** Revision for optimistic concurrency: every update checks and bumps it. */
+    rev: 0,
+    data: customer,
+  };
+}
+
+export class DynamoInteractionRepository implements InteractionRepository {
+  async recordOnce(interaction: Interaction): Promise<{ outcome: RecordOutcome; stored: Interaction }> {
+    const { tenantId, customerId, channel, externalId, occurredAt, id } = interaction;
+    const timelineKey = keys.timelineItem(tenantId, customerId, occurredAt, 'interaction', id);
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName(),
+                Item: {
+                  ...keys.interactionRef(tenantId, channel, externalId),
+                  entity: 'InteractionRef',
+                  customerId,
+                  interactionId: id,
+                  timelineSk: timelineKey.sk,
+                  published: false,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName(),
+                Item: {
+                  ...timelineKey,
+                  ...keys.newsroomIndex(tenantId, channel, occurredAt, id),
+                  entity: 'TimelineItem',
+                  type: 'interaction',
+                  occurredAt,
+                  data: interaction,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return { outcome: 'recorded', stored: interaction };
+    } catch (error) {
+      if (!transactionConditionFailed(error)) throw error;
+      return this.existing(interaction);
+    }
+  }
+
+  private async existing(interaction: Interaction): Promise<{ outcome: RecordOutcome; stored: Interaction }> {
+    const { tenantId, channel, externalId } = interaction;
+    const { Item: ref } = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: keys.interactionRef(tenantId, channel, externalId), ConsistentRead: true }),
+    );
+    if (!ref) throw new Error('interaction reference vanished during dedupe');
+    const { Item } = await documentClient().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: { pk: keys.customerPartition(tenantId, ref.customerId as string), sk: ref.timelineSk as string },
+        ConsistentRead: true,
+      }),
+    );
+    const stored = (Item?.data as Interaction | undefined) ?? interaction;
+    return { outcome: ref.published ? 'duplicate' : 'recorded-unpublished', stored };
+  }
+
+  async markPublished(interaction: Interaction): Promise<void> {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.interactionRef(interaction.tenantId, interaction.channel, interaction.externalId),
+        UpdateExpression: 'SET published = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
+  }
+}

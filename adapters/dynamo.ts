@@ -1,0 +1,54 @@
+/**
+ * The DynamoDB document client every adapter shares: asks for consumed capacity on every call and hands
+ * it to the current meter, so each tenant's usage is measured from what DynamoDB itself reports.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_TABLE_NAME } from '../store/table.js';
+import { addConsumedCapacity } from './meter.js';
+
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
+
+let shared: DynamoDBDocumentClient | undefined;
+
+export function tableName(): string {
+  return process.env.TABLE_NAME ?? DEFAULT_TABLE_NAME;
+}
+
+export function documentClient(): DynamoDBDocumentClient {
+  if (shared) return shared;
+  const client = new DynamoDBClient({
+    ...(process.env.DYNAMODB_ENDPOINT && { endpoint: process.env.DYNAMODB_ENDPOINT }),
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { ReturnConsumedCapacity?: string };
+      input.ReturnConsumedCapacity ??= 'TOTAL';
+      const result = await next(args);
+      const output = result.output as { ConsumedCapacity?: Parameters<typeof addConsumedCapacity>[1] };
+      addConsumedCapacity(READS.has(context.commandName ?? '') ? 'read' : 'write', output.ConsumedCapacity);
+      return result;
+    },
+    { step: 'initialize', name: 'meterConsumedCapacity' },
+  );
+  shared = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return shared;
+}
+
+/** Replace the shared client (tests, the local runtime pointing at DynamoDB Local). */
+export function setDocumentClient(client: DynamoDBDocumentClient | undefined): void {
+  shared = client;
+}
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** A transaction cancelled because one of its conditions failed (and not for another reason). */
+export function transactionConditionFailed(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'ConditionalCheckFailed') && reasons.every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None');
+}

@@ -1,0 +1,142 @@
+/**
+ * Social interactions: from a platform's event to an interaction on one customer's timeline.
+ */
+import { buildEvent, InteractionRecorded, type Channel, type InteractionKind } from '../events/catalog.js';
+import type { Customer, Interaction } from './model.js';
+import type { CustomerRepository, EventPublisher, IdGenerator, InteractionRepository } from './ports.js';
+import type { TextAnalyzer } from './text-analysis.js';
+
+/** What an ingest adapter extracts from a platform payload: platform-neutral. */
+export interface SocialSignal {
+  channel: Channel;
+  kind: InteractionKind;
+  externalId: string;
+  accountId?: string;
+  author: { externalId: string; handle?: string; name?: string };
+  text?: string;
+  postId?: string;
+  parentId?: string;
+  occurredAt: string;
+}
+
+import type { Clock } from './ports.js';
+
+export interface RecordInteractionPorts {
+  customers: CustomerRepository;
+  interactions: InteractionRepository;
+  publisher: EventPublisher;
+  analyzer: TextAnalyzer;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface RecordContext {
+  tenantId: string;
+  correlationId: string;
+}
+
+export type RecordResult = { outcome: 'recorded' | 'duplicate' | 'republished'; interaction: Interaction };
+
+/**
+ * Record social signals (one webhook delivery may carry many).
+ * 1. analyse the texts in one batch (sentiment, intent);
+ * 2. resolve each author to a customer, creating a prospect the first time;
+ * 3. store each interaction once on the timeline (redelivery is a no-op);
+ * 4. publish InteractionRecorded for what is new (or stored but never published), then mark it published.
+ * A failure after step 3 leaves the interaction 'unpublished', so the platform's retry publishes it.
+ */
+export async function recordSocialInteractions(
+  ports: RecordInteractionPorts,
+  ctx: RecordContext,
+  signals: SocialSignal[],
+): Promise<RecordResult[]> {
+  const textual = signals.filter((s) => s.text);
+  const analyses = textual.length > 0 ? await ports.analyzer.analyze(textual.map((s) => s.text as string)) : [];
+  const analysisOf = new Map(textual.map((s, i) => [s, analyses[i]]));
+
+  const results: RecordResult[] = [];
+  const toPublish: Interaction[] = [];
+  for (const signal of signals) {
+    const customerId = await resolveCustomer(ports, ctx.tenantId, signal);
+    const analysis = analysisOf.get(signal);
+    const now = ports.clock.now().toISOString();
+    const candidate: Interaction = {
+      id: ports.ids.next(),
+      tenantId: ctx.tenantId,
+      customerId,
+      channel: signal.channel,
+      kind: signal.kind,
+      externalId: signal.externalId,
+      ...(signal.accountId !== undefined && { accountId: signal.accountId }),
+      ...(signal.text !== undefined && { text: signal.text }),
+      ...(analysis && { sentiment: analysis.sentiment, intent: analysis.intent }),
+      ...(signal.postId !== undefined && { postId: signal.postId }),
+      ...(signal.parentId !== undefined && { parentId: signal.parentId }),
+      occurredAt: signal.occurredAt,
+      receivedAt: now,
+    };
+    const { outcome, stored } = await ports.interactions.recordOnce(candidate);
+    if (outcome === 'duplicate') {
+      results.push({ outcome: 'duplicate', interaction: stored });
+      continue;
+    }
+    toPublish.push(stored);
+    results.push({ outcome: outcome === 'recorded' ? 'recorded' : 'republished', interaction: stored });
+  }
+
+  if (toPublish.length > 0) {
+    await ports.publisher.publish(toPublish.map((i) => interactionRecordedEvent(ctx, i)));
+    await Promise.all(toPublish.map((i) => ports.interactions.markPublished(i)));
+  }
+  return results;
+}
+
+async function resolveCustomer(ports: RecordInteractionPorts, tenantId: string, signal: SocialSignal): Promise<string> {
+  const known = await ports.customers.findIdByIdentity(tenantId, signal.channel, signal.author.externalId);
+  if (known) return known;
+  const now = ports.clock.now().toISOString();
+  const identity = {
+    channel: signal.channel,
+    externalId: signal.author.externalId,
+    ...(signal.author.handle !== undefined && { handle: signal.author.handle }),
+    ...(signal.author.name !== undefined && { name: signal.author.name }),
+    firstSeenAt: now,
+  };
+  const customer: Customer = {
+    id: ports.ids.next(),
+    tenantId,
+    stage: 'prospect',
+    ...(signal.author.name !== undefined && { displayName: signal.author.name }),
+    identities: [identity],
+    activity: { interactionsByChannel: {} },
+    createdAt: now,
+    updatedAt: now,
+  };
+  const { customerId } = await ports.customers.createWithIdentity({ customer, identity });
+  return customerId;
+}
+
+export function interactionRecordedEvent(ctx: RecordContext, interaction: Interaction) {
+  return buildEvent(
+    InteractionRecorded,
+    {
+      tenantId: ctx.tenantId,
+      // the interaction id is stable across redeliveries, so consumers dedupe a re-publish on it
+      eventId: `interaction-${interaction.id}`,
+      // the fact happened when the person acted, not when we heard of it
+      occurredAt: interaction.occurredAt,
+      correlationId: ctx.correlationId,
+    },
+    {
+      customerId: interaction.customerId,
+      interactionId: interaction.id,
+      channel: interaction.channel,
+      kind: interaction.kind,
+      externalId: interaction.externalId,
+      ...(interaction.accountId !== undefined && { accountId: interaction.accountId }),
+      hasText: interaction.text !== undefined,
+      sentiment: interaction.sentiment ?? null,
+      intent: interaction.intent ?? null,
+    },
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * The shared handler chain. Every HTTP function is `httpFunction(name, handler)`; every queue consumer is
+ * `queueConsumer(name, definition, recordHandler)`. Both: Powertools context and correlation id, typed
+ * errors mapped in one place, and metering of each invocation into the tenant's usage counters.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { parser } from '@aws-lambda-powertools/batch/parser';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z, ZodError } from 'zod';
+import { DomainError, InvalidInput } from '../../domain/errors.js';
+import type { EventDefinition } from '../../events/catalog.js';
+import { Meter, currentMeter, runMetered } from '../../adapters/meter.js';
+import { recordUsage } from '../../adapters/usage.js';
+import { logger } from './powertools.js';
+import { errorResponse, header, json, type HttpEvent, type HttpResult } from './http.js';
+
+/** The tenant an invocation works for, once the handler knows it (path or token): its usage is billed there. */
+export function meterTenant(tenantId: string): void {
+  const meter = currentMeter();
+  if (meter) meter.tenantId = tenantId;
+  logger.appendKeys({ tenantId });
+}
+
+async function metered<T>(functionName: string, context: Context | undefined, run: (meter: Meter) => Promise<T>): Promise<T> {
+  const meter = new Meter(functionName, Date.now());
+  try {
+    return await runMetered(meter, () => run(meter));
+  } finally {
+    const billedMs = Math.max(1, Math.ceil(Date.now() - meter.startedAt));
+    const memoryMb = Number(context?.memoryLimitInMB ?? process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128);
+    // usage is best effort: losing one invocation's counters must not fail the customer's request
+    await recordUsage(meter, { billedMs, memoryMb }).catch((error: unknown) =>
+      logger.warn('usage counters not written', { errorName: (error as Error).name }),
+    );
+  }
+}
+
+export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+export function httpFunction(functionName: string, handler: HttpHandler) {
+  const chain = middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      before: ({ event }) => {
+        const correlationId = header(event, 'x-correlation-id') ?? event.requestContext.requestId;
+        logger.appendKeys({ correlationId, route: event.routeKey });
+      },
+      after: ({ response, event }) => {
+        logger.info('request handled', { route: event.routeKey, status: response?.statusCode });
+      },
+      onError: (request) => {
+        request.response = mapError(request.error);
+        logger.info('request handled', { route: request.event.routeKey, status: request.response.statusCode });
+      },
+    })
+    .handler(handler);
+  return (event: HttpEvent, context: Context) => metered(functionName, context, () => chain(event, context));
+}
+
+function mapError(error: unknown): HttpResult {
+  if (error instanceof DomainError) return errorResponse(error);
+  if (error instanceof ZodError) return errorResponse(new InvalidInput('Invalid input'));
+  logger.error('unhandled error', { errorName: (error as Error)?.name, stack: (error as Error)?.stack });
+  return json(500, { error: { code: 'internal', message: 'Internal error' } });
+}
+
+/** The correlation id of a request, for events it publishes. */
+export function correlationIdOf(event: HttpEvent): string {
+  return header(event, 'x-correlation-id') ?? event.requestContext.requestId;
+}
+
+/** What an EventBridge rule delivers to SQS: the whole event, with our envelope in `detail`. */
+function busMessage<S extends z.ZodType>(definition: EventDefinition<S>) {
+  return z.object({
+    id: z.string(),
+    source: z.literal(definition.source),
+    'detail-type': z.literal(definition.detailType),
+    detail: definition.detail,
+  });
+}
+
+export type BusMessage<S extends z.ZodType> = z.infer<ReturnType<typeof busMessage<S>>>;
+
+/**
+ * A queue consumer: Powertools BatchProcessor parses each record against the event's schema and reports
+ * partial batch failures, so one bad record is retried (then dead-lettered) without the rest.
+ * Each record is metered to its own tenant.
+ */
+export function queueConsumer<S extends z.ZodType>(
+  functionName: string,
+  definition: EventDefinition<S>,
+  handleRecord: (message: BusMessage<S>) => Promise<void>,
+) {
+  const processor = new BatchProcessor(EventType.SQS, { parser, innerSchema: busMessage(definition), transformer: 'json' });
+  const recordHandler = async (record: SQSRecord & { body: unknown }) => {
+    const message = record.body as unknown as BusMessage<S>;
+    await metered(functionName, undefined, async () => {
+      meterTenant(message.detail.metadata.tenantId);
+      logger.appendKeys({ correlationId: message.detail.metadata.correlationId });
+      await handleRecord(message);
+    });
+  };
+  const chain = middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler((event, context) =>
+      processPartialResponse(event, recordHandler as unknown as (r: SQSRecord) => Promise<void>, processor, { context }),
+    );
+  return chain;
+}

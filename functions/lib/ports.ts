@@ -1,0 +1,32 @@
+/**
+ * The production wiring of the domain's ports, built once per Lambda container.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoCustomerRepository, DynamoInteractionRepository, DynamoTenantDirectory } from '../../adapters/dynamo-customers.js';
+import { eventPublisher } from '../../adapters/event-publisher.js';
+import { secretStore } from '../../adapters/secrets.js';
+import { lexiconTextAnalyzer } from '../../adapters/lexicon-text-analyzer.js';
+import type { Clock, IdGenerator } from '../../domain/ports.js';
+
+export const systemClock: Clock = { now: () => new Date() };
+export const uuidIds: IdGenerator = { next: () => randomUUID() };
+
+export const tenants = new DynamoTenantDirectory();
+export const customers = new DynamoCustomerRepository();
+export const interactions = new DynamoInteractionRepository();
+
+/** Resolved per call, so the local runtime can install its bus and secret store after import. */
+export const ports = {
+  get publisher() {
+    return eventPublisher();
+  },
+  get secrets() {
+    return secretStore();
+  },
+  analyzer: lexiconTextAnalyzer,
+  clock: systemClock,
+  ids: uuidIds,
+  tenants,
+  customers,
+  interactions,
+};

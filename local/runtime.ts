@@ -1,0 +1,129 @@
+/**
+ * The whole system on one machine: DynamoDB Local, the local API Gateway, the in-process bus and queues,
+ * and the same handlers the cloud runs. `npm start` and the integration tests both start it from here.
+ */
+import { join } from 'node:path';
+import type { SQSEvent } from 'aws-lambda';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, setDocumentClient, tableName } from '../adapters/dynamo.js';
+import { setEventPublisher } from '../adapters/event-publisher.js';
+import { setSecretStore, StaticSecretStore, toTenantSecrets } from '../adapters/secrets.js';
+import { RULES } from '../events/rules.js';
+import { keys } from '../store/keys.js';
+import { DEFAULT_TABLE_NAME } from '../store/table.js';
+import { FUNCTIONS } from '../wiring/functions.js';
+import { QUEUES, type QueueName } from '../wiring/queues.js';
+import { LocalEventBus } from './bus.js';
+import { ensureTable, LOCAL_AWS, startDynamoDbLocal, type RunningDynamo } from './dynamodb.js';
+import { startHttpServer } from './http-server.js';
+import { invokeWithTimeout } from './lambda-context.js';
+import { loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
+import { LocalQueue, startPoller } from './sqs-queue.js';
+
+export interface RuntimeOptions {
+  port?: number;
+  dataDir: string;
+  /** Use a DynamoDB Local that is already running (the test suite starts one per run). */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  /** Faster redelivery for tests; production-like default is the declared visibility timeout. */
+  visibilityTimeoutSeconds?: number;
+}
+
+export interface LocalRuntime {
+  url: string;
+  credentials: Credentials;
+  bus: LocalEventBus;
+  queues: Map<QueueName, { queue: LocalQueue; dlq: LocalQueue }>;
+  /** Resolves once every queue is empty and nothing is in flight. */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
+  // 1. AWS SDK settings for local endpoints (any credentials; DynamoDB Local keys its data on them)
+  process.env.AWS_REGION ??= LOCAL_AWS.region;
+  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_AWS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_AWS.secretAccessKey;
+  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.TABLE_NAME = options.tableName ?? DEFAULT_TABLE_NAME;
+
+  // 2. DynamoDB Local and the table
+  let dynamo: RunningDynamo | undefined;
+  const endpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoDbLocal(join(options.dataDir, 'dynamodb'))).endpoint;
+  process.env.DYNAMODB_ENDPOINT = endpoint;
+  setDocumentClient(undefined);
+  await ensureTable(endpoint, tableName());
+
+  // 3. demo tenants: records in the table, secrets in the local secret store
+  const state = loadOrCreateState(options.dataDir);
+  for (const t of state.tenants) {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.tenant(t.tenantId), entity: 'Tenant', data: tenantRecord(t) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ).catch((e: Error) => {
+      if (e.name !== 'ConditionalCheckFailedException') throw e;
+    });
+  }
+  setSecretStore(new StaticSecretStore(new Map(state.tenants.map((t) => [t.tenantId, toTenantSecrets(t.secrets)]))));
+
+  // 4. queues (with their DLQs) and their consumers, as declared
+  const queues = new Map<QueueName, { queue: LocalQueue; dlq: LocalQueue }>();
+  const pollers: { stop(): Promise<void>; drain(): Promise<void> }[] = [];
+  const persistDir = join(options.dataDir, 'queues');
+  for (const [name, declaration] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
+    const dlq = new LocalQueue({ name: `${name}-dlq`, visibilityTimeoutSeconds: 30, persistDir });
+    const queue = new LocalQueue({
+      name,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? declaration.visibilityTimeoutSeconds,
+      maxReceiveCount: declaration.maxReceiveCount,
+      deadLetter: dlq,
+      persistDir,
+    });
+    queues.set(name, { queue, dlq });
+    const fn = FUNCTIONS[declaration.consumer.function];
+    pollers.push(
+      startPoller(queue, async (event: SQSEvent) => (await invokeWithTimeout(fn, event)) as never, {
+        batchSize: declaration.consumer.batchSize,
+        maxBatchingWindowMs: declaration.consumer.maxBatchingWindowSeconds * 1000,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+
+  // 5. the bus
+  const bus = new LocalEventBus(RULES, (name) => {
+    const q = queues.get(name as QueueName);
+    if (!q) throw new Error(`rule targets unknown queue ${name}`);
+    return q.queue;
+  }, join(options.dataDir, 'archive', 'events.jsonl'));
+  setEventPublisher(bus);
+
+  // 6. the API
+  const jwtKey = Buffer.from(state.jwtKey, 'base64');
+  const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
+  const credentials = writeCredentials(options.dataDir, api.url, state);
+
+  return {
+    url: api.url,
+    credentials,
+    bus,
+    queues,
+    drain: async () => {
+      for (const p of pollers) await p.drain();
+    },
+    stop: async () => {
+      await api.close();
+      for (const p of pollers) await p.stop();
+      setEventPublisher(undefined);
+      setSecretStore(undefined);
+      documentClient().destroy();
+      setDocumentClient(undefined);
+      await dynamo?.stop();
+    },
+  };
+}

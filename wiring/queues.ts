@@ -1,0 +1,28 @@
+/**
+ * Queues between the bus and the consumers, declared once: the CDK stateful stack creates each with its
+ * DLQ and the event source mapping; the local runtime builds a LocalQueue with the same settings.
+ */
+import type { FunctionKey } from './functions.js';
+
+export interface QueueDeclaration {
+  name: string;
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message goes to the queue's DLQ. */
+  maxReceiveCount: number;
+  /** How long the DLQ keeps what failed, for inspection and redrive. */
+  dlqRetentionDays: number;
+  consumer: { function: FunctionKey; batchSize: number; maxBatchingWindowSeconds: number };
+}
+
+export const QUEUES = {
+  'customer-activity': {
+    name: 'customer-activity',
+    // six times the consumer's timeout, as AWS recommends for Lambda event sources
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: { function: 'customerActivity', batchSize: 10, maxBatchingWindowSeconds: 1 },
+  },
+} as const satisfies Record<string, QueueDeclaration>;
+
+export type QueueName = keyof typeof QUEUES;
