@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { ROUTES } from '../wiring/routes.js';
-import { ErrorBody } from './schemas.js';
+import { apiSchemas } from './schemas.js';
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input',
@@ -17,20 +17,26 @@ const ERROR_TEXT: Record<number, string> = {
 
 type JsonSchema = Record<string, unknown>;
 
+const componentRef = (id: string) => `#/components/schemas/${id}`;
+
 export function buildOpenApiDocument(serverUrl?: string) {
-  const schemas: Record<string, JsonSchema> = {};
+  const { schemas } = z.toJSONSchema(apiSchemas, {
+    target: 'draft-2020-12',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: componentRef,
+  }) as { schemas: Record<string, JsonSchema> };
+  for (const schema of Object.values(schemas)) {
+    delete schema.$id;
+    delete schema.$schema;
+  }
   const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-    const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
+    const id = apiSchemas.get(schema)?.id;
+    if (id) return { $ref: componentRef(id) };
+    const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
     delete generated.$schema;
-    const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
-    if (id && io === 'output') {
-      schemas[id] = generated;
-      return { $ref: `#/components/schemas/${id}` };
-    }
     return generated;
   };
-  schemas.Error = toSchema(ErrorBody, 'input');
-  delete schemas.Error.id;
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {

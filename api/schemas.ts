@@ -5,11 +5,14 @@
 import { z } from 'zod';
 import { Channel, InteractionKind, Stage } from '../events/catalog.js';
 
+/** Named schemas: each becomes `#/components/schemas/<id>` in the OpenAPI document. */
+export const apiSchemas = z.registry<{ id: string }>();
+
 export const ErrorBody = z
   .object({
     error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
   })
-  .meta({ id: 'Error' });
+  .register(apiSchemas, { id: 'Error' });
 
 export const IdentityView = z
   .object({
@@ -19,7 +22,7 @@ export const IdentityView = z
     name: z.string().optional(),
     firstSeenAt: z.string(),
   })
-  .meta({ id: 'Identity' });
+  .register(apiSchemas, { id: 'Identity' });
 
 export const CustomerView = z
   .object({
@@ -34,7 +37,7 @@ export const CustomerView = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'Customer' });
+  .register(apiSchemas, { id: 'Customer' });
 
 export const InteractionView = z
   .object({
@@ -50,7 +53,7 @@ export const InteractionView = z
     parentId: z.string().optional(),
     occurredAt: z.string(),
   })
-  .meta({ id: 'Interaction' });
+  .register(apiSchemas, { id: 'Interaction' });
 
 export const TimelineItemView = z
   .object({
@@ -58,10 +61,10 @@ export const TimelineItemView = z
     occurredAt: z.string(),
   })
   .catchall(z.unknown())
-  .meta({ id: 'TimelineItem' });
+  .register(apiSchemas, { id: 'TimelineItem' });
 
 export function pageOf<T extends z.ZodType>(item: T, id: string) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() }).register(apiSchemas, { id });
 }
 
 export const TimelinePage = pageOf(TimelineItemView, 'TimelinePage');

@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   tableName?: string;
   /** Faster redelivery for tests; production-like default is the declared visibility timeout. */
   visibilityTimeoutSeconds?: number;
+  /** false: queues fill but nobody consumes (tests of what survives a restart). Default true. */
+  startConsumers?: boolean;
 }
 
 export interface LocalRuntime {
@@ -86,6 +88,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     });
     queues.set(name, { queue, dlq });
     const fn = FUNCTIONS[declaration.consumer.function];
+    if (options.startConsumers === false) continue;
     pollers.push(
       startPoller(queue, async (event: SQSEvent) => (await invokeWithTimeout(fn, event)) as never, {
         batchSize: declaration.consumer.batchSize,
