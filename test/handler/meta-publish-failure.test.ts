@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EventBridgePublisher, setEventPublisher } from '../../adapters/event-publisher.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
-import { api, feedComment, pageDelivery, postMeta } from '../support/webhooks.js';
+import { api, feedComment, jsonOf, pageDelivery, postMeta } from '../support/webhooks.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 let rt: TestRuntime;
@@ -27,12 +27,12 @@ describe('Meta webhook when EventBridge fails', () => {
     eventBridge.on(PutEventsCommand).resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
     const failed = await postMeta(rt.url, tenant.tenantId, tenant.secrets.meta.appSecret, body);
     expect(failed.status).toBe(500);
-    expect(await failed.json()).toEqual({ error: { code: 'internal', message: 'Internal error' } });
+    expect(await jsonOf(failed)).toEqual({ error: { code: 'internal', message: 'Internal error' } });
 
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
     const retried = await postMeta(rt.url, tenant.tenantId, tenant.secrets.meta.appSecret, body);
     expect(retried.status).toBe(200);
-    expect(await retried.json()).toEqual({ received: 1, recorded: 1, duplicates: 0 });
+    expect(await jsonOf(retried)).toEqual({ received: 1, recorded: 1, duplicates: 0 });
 
     const calls = eventBridge.commandCalls(PutEventsCommand);
     expect(calls).toHaveLength(2);
@@ -41,7 +41,7 @@ describe('Meta webhook when EventBridge fails', () => {
 
     // a third delivery is a plain duplicate: nothing more is published
     const third = await postMeta(rt.url, tenant.tenantId, tenant.secrets.meta.appSecret, body);
-    expect(await third.json()).toEqual({ received: 1, recorded: 0, duplicates: 1 });
+    expect(await jsonOf(third)).toEqual({ received: 1, recorded: 0, duplicates: 1 });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
 
     const timeline = await api(rt.url, tenant.tokens.marketer)(

@@ -8,7 +8,7 @@ import { documentClient } from '../../adapters/dynamo.js';
 import { keys } from '../../store/keys.js';
 import { InteractionRecorded } from '../../events/catalog.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
-import { api, feedComment, metaSignature, pageDelivery, postMeta, sample } from '../support/webhooks.js';
+import { api, feedComment, jsonOf, metaSignature, pageDelivery, postMeta, sample } from '../support/webhooks.js';
 
 let rt: TestRuntime;
 let acme: TestRuntime['credentials']['tenants'][number];
@@ -45,7 +45,7 @@ describe('Meta subscription handshake', () => {
   it('refuses a wrong token with 403 and a JSON error', async () => {
     const res = await fetch(`${rt.url}/webhooks/acme/meta?hub.mode=subscribe&hub.challenge=1&hub.verify_token=meatyhamhock`);
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
+    expect(await jsonOf(res)).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
   });
 
   it("refuses the other tenant's token", async () => {
@@ -56,7 +56,7 @@ describe('Meta subscription handshake', () => {
   it('answers 404 for an unknown tenant', async () => {
     const res = await fetch(`${rt.url}/webhooks/nobody/meta?hub.mode=subscribe&hub.challenge=1&hub.verify_token=x`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
+    expect((await jsonOf(res)).error.code).toBe('not_found');
   });
 });
 
@@ -67,7 +67,7 @@ describe('Page feed comment', () => {
     const body = pageDelivery(page(), [feedComment({ pageId: page(), fromId: psid, fromName: 'Ana Tester', message: 'I love this jacket! ❤️' })]);
     const res = await postMeta(rt.url, 'acme', acme.secrets.meta.appSecret, body);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ received: 1, recorded: 1, duplicates: 0 });
+    expect(await jsonOf(res)).toEqual({ received: 1, recorded: 1, duplicates: 0 });
 
     const found = await lookup(psid);
     expect(found.status).toBe(200);
@@ -108,7 +108,7 @@ describe('Page feed comment', () => {
     const events = interactionEvents().length;
     const again = await postMeta(rt.url, 'acme', acme.secrets.meta.appSecret, body);
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ received: 1, recorded: 0, duplicates: 1 });
+    expect(await jsonOf(again)).toEqual({ received: 1, recorded: 0, duplicates: 1 });
     await rt.drain();
     expect(interactionEvents().length).toBe(events);
     const customer = (await lookup(psid)).body.items[0];
@@ -126,7 +126,7 @@ describe('Page feed comment', () => {
       ],
     });
     const res = await postMeta(rt.url, 'acme', acme.secrets.meta.appSecret, body);
-    expect(await res.json()).toEqual({ received: 3, recorded: 3, duplicates: 0 });
+    expect(await jsonOf(res)).toEqual({ received: 3, recorded: 3, duplicates: 0 });
     const customerA = (await lookup(a)).body.items[0];
     const customerB = (await lookup(b)).body.items[0];
     expect((await marketer(`/v1/customers/${customerA.id}/timeline`)).body.items.map((i: { text: string }) => i.text).sort()).toEqual(['one', 'three']);
@@ -146,7 +146,7 @@ describe('Page feed comment', () => {
     const raw = sample('meta-page-feed-comment.restfb.json').replaceAll('1234567890321', page());
     const res = await postMeta(rt.url, 'acme', acme.secrets.meta.appSecret, raw);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ received: 0, recorded: 0, duplicates: 0 });
+    expect(await jsonOf(res)).toEqual({ received: 0, recorded: 0, duplicates: 0 });
     expect((await lookup(page())).body.items).toEqual([]);
   });
 
@@ -171,7 +171,7 @@ describe('what the webhook refuses, writing nothing', () => {
     const body = pageDelivery(page(), [feedComment({ pageId: page(), fromId: psid, message: 'x' })]);
     const res = await fetch(`${rt.url}/webhooks/acme/meta`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe('unauthorized');
+    expect((await jsonOf(res)).error.code).toBe('unauthorized');
     await expectNothingFor(psid, before);
   });
 
@@ -198,7 +198,7 @@ describe('what the webhook refuses, writing nothing', () => {
     const bad = { field: 'feed', value: { item: 'comment', verb: 'add', from: { id: psid }, created_time: 1 } };
     const res = await postMeta(rt.url, 'acme', acme.secrets.meta.appSecret, pageDelivery(page(), [good, bad]));
     expect(res.status).toBe(400);
-    const error = (await res.json()).error;
+    const error = (await jsonOf(res)).error;
     expect(error.code).toBe('invalid_input');
     expect(JSON.stringify(error.details)).toContain('comment_id');
     await expectNothingFor(psid, before);
@@ -247,7 +247,7 @@ describe('customer API', () => {
   it('401 without or with a bad token, 403 for a role without access', async () => {
     const none = await fetch(`${rt.url}/v1/customers/${customerId}`);
     expect(none.status).toBe(401);
-    expect((await none.json()).error.code).toBe('unauthorized');
+    expect((await jsonOf(none)).error.code).toBe('unauthorized');
     expect((await api(rt.url, `${acme.tokens.marketer}x`)(`/v1/customers/${customerId}`)).status).toBe(401);
     const finance = await api(rt.url, acme.tokens.finance)(`/v1/customers/${customerId}`);
     expect(finance.status).toBe(403);
@@ -274,7 +274,7 @@ describe('metering', () => {
     await postMeta(rt.url, 'acme', acme.secrets.meta.appSecret, pageDelivery(page(), [feedComment({ pageId: page(), fromId: newAuthor(), message: 'metered' })]));
     await rt.drain();
     const day = new Date().toISOString().slice(0, 10);
-    const rows = [];
+    const rows: Record<string, unknown>[] = [];
     for (const pk of keys.usageShards('acme', day)) {
       const { Items } = await documentClient().send(
         new QueryCommand({ TableName: rt.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
@@ -290,7 +290,7 @@ describe('metering', () => {
     expect(sum('CustomerActivity', 'invocations')).toBeGreaterThan(0);
     expect(sum('CustomersApi', 'invocations')).toBeGreaterThan(0);
     // acme's webhook traffic is billed to acme only
-    const globexWebhookRows = [];
+    const globexWebhookRows: Record<string, unknown>[] = [];
     for (const pk of keys.usageShards('globex', day)) {
       const { Items } = await documentClient().send(
         new QueryCommand({ TableName: rt.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
@@ -305,7 +305,7 @@ describe('OpenAPI', () => {
   it('serves an OpenAPI 3.1 document with every route and its schemas', async () => {
     const res = await fetch(`${rt.url}/v1/openapi.json`);
     expect(res.status).toBe(200);
-    const doc = await res.json();
+    const doc = await jsonOf(res);
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/customers', '/v1/customers/{customerId}', '/v1/customers/{customerId}/timeline', '/webhooks/{tenantId}/meta']));
     expect(doc.paths['/v1/customers/{customerId}'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Customer');

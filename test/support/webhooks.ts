@@ -64,3 +64,8 @@ export function api(apiUrl: string, token: string) {
     return { status: res.status, body, headers: res.headers };
   };
 }
+
+/** A response body as JSON, typed loosely: tests assert on its shape. */
+export async function jsonOf(res: Response): Promise<any> {
+  return res.json();
+}
