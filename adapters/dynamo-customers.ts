@@ -28,10 +28,20 @@ export function decodeCursor(cursor: string, expectedPrefix: string): string {
   throw new InvalidInput('cursor is not valid for this list');
 }
 
+/** Tenant settings change rarely and every webhook reads them: a container keeps them for a minute. */
+const TENANT_TTL_MS = 60_000;
+
 export class DynamoTenantDirectory implements TenantDirectory {
+  private readonly cache = new Map<string, { at: number; tenant: Tenant | undefined }>();
+
   async get(tenantId: string): Promise<Tenant | undefined> {
+    const hit = this.cache.get(tenantId);
+    if (hit && Date.now() - hit.at < TENANT_TTL_MS) return hit.tenant;
     const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId) }));
-    return Item?.data as Tenant | undefined;
+    const tenant = Item?.data as Tenant | undefined;
+    // unknown tenants are not cached, so a tenant created a moment ago is found at once
+    if (tenant) this.cache.set(tenantId, { at: Date.now(), tenant });
+    return tenant;
   }
 
   async put(tenant: Tenant): Promise<void> {

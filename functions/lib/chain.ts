@@ -86,7 +86,8 @@ export type BusMessage<S extends z.ZodType> = z.infer<ReturnType<typeof busMessa
 /**
  * A queue consumer: Powertools BatchProcessor parses each record against the event's schema and reports
  * partial batch failures, so one bad record is retried (then dead-lettered) without the rest.
- * Each record is metered to its own tenant.
+ * Usage is metered per tenant of the batch: each tenant's records add to its own meter, and the batch's
+ * billed time is shared out by record count, with one counter write per tenant and batch.
  */
 export function queueConsumer<S extends z.ZodType>(
   functionName: string,
@@ -94,18 +95,37 @@ export function queueConsumer<S extends z.ZodType>(
   handleRecord: (message: BusMessage<S>) => Promise<void>,
 ) {
   const processor = new BatchProcessor(EventType.SQS, { parser, innerSchema: busMessage(definition), transformer: 'json' });
-  const recordHandler = async (record: SQSRecord & { body: unknown }) => {
-    const message = record.body as unknown as BusMessage<S>;
-    await metered(functionName, undefined, async () => {
-      meterTenant(message.detail.metadata.tenantId);
-      logger.appendKeys({ correlationId: message.detail.metadata.correlationId });
-      await handleRecord(message);
-    });
-  };
   const chain = middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler((event, context) =>
-      processPartialResponse(event, recordHandler as unknown as (r: SQSRecord) => Promise<void>, processor, { context }),
-    );
+    .handler(async (event, context) => {
+      const startedAt = Date.now();
+      const meters = new Map<string, { meter: Meter; records: number }>();
+      const recordHandler = async (record: SQSRecord) => {
+        const message = record.body as unknown as BusMessage<S>;
+        const tenantId = message.detail.metadata.tenantId;
+        const entry = meters.get(tenantId) ?? { meter: new Meter(functionName, startedAt), records: 0 };
+        entry.meter.tenantId = tenantId;
+        entry.records += 1;
+        meters.set(tenantId, entry);
+        await runMetered(entry.meter, async () => {
+          logger.appendKeys({ tenantId, correlationId: message.detail.metadata.correlationId });
+          await handleRecord(message);
+        });
+      };
+      try {
+        return await processPartialResponse(event, recordHandler, processor, { context });
+      } finally {
+        const billedMs = Math.max(1, Math.ceil(Date.now() - startedAt));
+        const total = [...meters.values()].reduce((n, m) => n + m.records, 0);
+        const memoryMb = Number(context.memoryLimitInMB ?? 128);
+        await Promise.all(
+          [...meters.values()].map(({ meter, records }) =>
+            recordUsage(meter, { billedMs: Math.max(1, Math.round((billedMs * records) / total)), memoryMb }).catch((error: unknown) =>
+              logger.warn('usage counters not written', { errorName: (error as Error).name }),
+            ),
+          ),
+        );
+      }
+    });
   return chain;
 }
