@@ -3,10 +3,10 @@
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '../domain/errors.js';
-import type { Customer, Interaction, Page, Tenant, TimelineEntry } from '../domain/model.js';
+import type { Customer, Identity, Interaction, Page, Tenant, TimelineEntry } from '../domain/model.js';
 import type { CustomerRepository, InteractionRepository, NewProspect, RecordOutcome, TenantDirectory } from '../domain/ports.js';
 import { keys } from '../store/keys.js';
-import { documentClient, tableName, transactionConditionFailed } from './dynamo.js';
+import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from './dynamo.js';
 
 const notExpired = {
   FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :nowSeconds',
@@ -66,22 +66,18 @@ export class DynamoCustomerRepository implements CustomerRepository {
     return Item?.customerId as string | undefined;
   }
 
-  async createWithIdentity({ customer, identity }: NewProspect): Promise<{ customerId: string; created: boolean }> {
+  async createWithIdentity({ customer, identity, otherIdentities = [] }: NewProspect): Promise<{ customerId: string; created: boolean }> {
     try {
       await documentClient().send(
         new TransactWriteCommand({
           TransactItems: [
-            {
+            ...[identity, ...otherIdentities].map((i) => ({
               Put: {
                 TableName: tableName(),
-                Item: {
-                  ...keys.identity(customer.tenantId, identity.channel, identity.externalId),
-                  entity: 'Identity',
-                  customerId: customer.id,
-                },
+                Item: identityItem(customer.tenantId, i.channel, i.externalId, customer.id),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
-            },
+            })),
             {
               Put: {
                 TableName: tableName(),
@@ -100,6 +96,30 @@ export class DynamoCustomerRepository implements CustomerRepository {
       if (!existing) throw error;
       return { customerId: existing, created: false };
     }
+  }
+
+  async attachIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<void> {
+    const claimed: Identity[] = [];
+    for (const identity of identities) {
+      try {
+        await documentClient().send(
+          new PutCommand({
+            TableName: tableName(),
+            Item: identityItem(tenantId, identity.channel, identity.externalId, customerId),
+            ConditionExpression: 'attribute_not_exists(pk) OR customerId = :customer',
+            ExpressionAttributeValues: { ':customer': customerId },
+          }),
+        );
+        claimed.push(identity);
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    if (claimed.length === 0) return;
+    await updateProfile(tenantId, customerId, (c) => {
+      const have = new Set(c.identities.map((i) => `${i.channel}|${i.externalId}`));
+      return { ...c, identities: [...c.identities, ...claimed.filter((i) => !have.has(`${i.channel}|${i.externalId}`))] };
+    });
   }
 
   async timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>> {
@@ -122,6 +142,45 @@ export class DynamoCustomerRepository implements CustomerRepository {
   }
 }
 
+export function identityItem(tenantId: string, channel: string, externalId: string, customerId: string) {
+  return { ...keys.identity(tenantId, channel, externalId), entity: 'Identity', customerId };
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Read-modify-write of a customer profile with optimistic concurrency on `rev`: a concurrent writer makes
+ * this read again and re-apply `change`. Answers the written customer, or undefined when it does not exist.
+ */
+export async function updateProfile(
+  tenantId: string,
+  customerId: string,
+  change: (customer: Customer) => Customer,
+): Promise<Customer | undefined> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: keys.customer(tenantId, customerId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const rev = (Item.rev as number | undefined) ?? 0;
+    const next = { ...change(Item.data as Customer), updatedAt: new Date().toISOString() };
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...customerItem(next), rev: rev + 1 },
+          ConditionExpression: 'rev = :rev OR attribute_not_exists(rev)',
+          ExpressionAttributeValues: { ':rev': rev },
+        }),
+      );
+      return next;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+  throw new Error(`customer ${customerId} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+}
+
 export function customerItem(customer: Customer) {
   return {
     ...keys.customer(customer.tenantId, customer.id),
@@ -130,6 +189,19 @@ export function customerItem(customer: Customer) {
     /** Revision for optimistic concurrency: every update checks and bumps it. */
     rev: 0,
     data: customer,
+  };
+}
+
+/** An interaction on the customer's timeline, also indexed in the tenant's newsroom (gsi1). */
+export function interactionItem(interaction: Interaction) {
+  const { tenantId, customerId, channel, occurredAt, id } = interaction;
+  return {
+    ...keys.timelineItem(tenantId, customerId, occurredAt, 'interaction', id),
+    ...keys.newsroomIndex(tenantId, channel, occurredAt, id),
+    entity: 'TimelineItem',
+    type: 'interaction',
+    occurredAt,
+    data: interaction,
   };
 }
 
@@ -155,19 +227,7 @@ export class DynamoInteractionRepository implements InteractionRepository {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            {
-              Put: {
-                TableName: tableName(),
-                Item: {
-                  ...timelineKey,
-                  ...keys.newsroomIndex(tenantId, channel, occurredAt, id),
-                  entity: 'TimelineItem',
-                  type: 'interaction',
-                  occurredAt,
-                  data: interaction,
-                },
-              },
-            },
+            { Put: { TableName: tableName(), Item: interactionItem(interaction) } },
           ],
         }),
       );
@@ -193,6 +253,25 @@ export class DynamoInteractionRepository implements InteractionRepository {
     );
     const stored = (Item?.data as Interaction | undefined) ?? interaction;
     return { outcome: ref.published ? 'duplicate' : 'recorded-unpublished', stored };
+  }
+
+  async findByExternalId(tenantId: string, channel: string, externalId: string): Promise<Interaction | undefined> {
+    const { Item: ref } = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: keys.interactionRef(tenantId, channel, externalId), ConsistentRead: true }),
+    );
+    if (!ref) return undefined;
+    const { Item } = await documentClient().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: { pk: keys.customerPartition(tenantId, ref.customerId as string), sk: ref.timelineSk as string },
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.data as Interaction | undefined;
+  }
+
+  async replace(interaction: Interaction): Promise<void> {
+    await documentClient().send(new PutCommand({ TableName: tableName(), Item: interactionItem(interaction) }));
   }
 
   async markPublished(interaction: Interaction): Promise<void> {

@@ -2,7 +2,8 @@
  * Social interactions: from a platform's event to an interaction on one customer's timeline.
  */
 import { buildEvent, InteractionRecorded, type Channel, type InteractionKind } from '../events/catalog.js';
-import type { Customer, Interaction } from './model.js';
+import type { Interaction } from './model.js';
+import { resolveCustomer, type IdentityInput } from './identity.js';
 import type { CustomerRepository, EventPublisher, IdGenerator, InteractionRepository } from './ports.js';
 import type { TextAnalyzer } from './text-analysis.js';
 
@@ -12,7 +13,8 @@ export interface SocialSignal {
   kind: InteractionKind;
   externalId: string;
   accountId?: string;
-  author: { externalId: string; handle?: string; name?: string };
+  /** The person who acted, on this channel; `links` are other identities the payload proves (a phone). */
+  author: Omit<IdentityInput, 'channel'> & { links?: IdentityInput[] };
   text?: string;
   postId?: string;
   parentId?: string;
@@ -57,7 +59,7 @@ export async function recordSocialInteractions(
   const results: RecordResult[] = [];
   const toPublish: Interaction[] = [];
   for (const signal of signals) {
-    const customerId = await resolveCustomer(ports, ctx.tenantId, signal);
+    const customerId = await customerOf(ports, ctx.tenantId, signal);
     const analysis = analysisOf.get(signal);
     const now = ports.clock.now().toISOString();
     const candidate: Interaction = {
@@ -91,29 +93,44 @@ export async function recordSocialInteractions(
   return results;
 }
 
-async function resolveCustomer(ports: RecordInteractionPorts, tenantId: string, signal: SocialSignal): Promise<string> {
-  const known = await ports.customers.findIdByIdentity(tenantId, signal.channel, signal.author.externalId);
-  if (known) return known;
-  const now = ports.clock.now().toISOString();
-  const identity = {
-    channel: signal.channel,
-    externalId: signal.author.externalId,
-    ...(signal.author.handle !== undefined && { handle: signal.author.handle }),
-    ...(signal.author.name !== undefined && { name: signal.author.name }),
-    firstSeenAt: now,
-  };
-  const customer: Customer = {
-    id: ports.ids.next(),
-    tenantId,
-    stage: 'prospect',
-    ...(signal.author.name !== undefined && { displayName: signal.author.name }),
-    identities: [identity],
-    activity: { interactionsByChannel: {} },
-    createdAt: now,
-    updatedAt: now,
-  };
-  const { customerId } = await ports.customers.createWithIdentity({ customer, identity });
+async function customerOf(ports: RecordInteractionPorts, tenantId: string, signal: SocialSignal): Promise<string> {
+  const { links, ...author } = signal.author;
+  const { customerId } = await resolveCustomer(ports, tenantId, {
+    primary: { channel: signal.channel, ...author },
+    ...(links && { links }),
+    ...(author.name !== undefined && { name: author.name }),
+  });
   return customerId;
+}
+
+export type Amendment = { kind: 'edit'; text: string; at: string } | { kind: 'remove'; at: string };
+
+/**
+ * The platform reported an edit or a delete of something we stored.
+ * 1. find the interaction by its platform id (unknown: nothing to do);
+ * 2. edit: new text, analysed again; remove: the text, sentiment and intent are erased (X requires it;
+ *    Meta's remove verbs mean the same), the fact that it happened stays on the timeline;
+ * 3. replace the stored item. Repeating an amendment gives the same result.
+ */
+export async function amendInteraction(
+  ports: Pick<RecordInteractionPorts, 'interactions' | 'analyzer'>,
+  tenantId: string,
+  ref: { channel: string; externalId: string },
+  amendment: Amendment,
+): Promise<Interaction | undefined> {
+  const stored = await ports.interactions.findByExternalId(tenantId, ref.channel, ref.externalId);
+  if (!stored) return undefined;
+  const { text: _text, sentiment: _sentiment, intent: _intent, ...rest } = stored;
+  let next: Interaction;
+  if (amendment.kind === 'remove') {
+    next = { ...rest, removedAt: stored.removedAt ?? amendment.at };
+  } else {
+    if (stored.removedAt) return stored; // a late edit does not bring deleted text back
+    const [analysis] = await ports.analyzer.analyze([amendment.text]);
+    next = { ...rest, text: amendment.text, ...(analysis && { sentiment: analysis.sentiment, intent: analysis.intent }), editedAt: amendment.at };
+  }
+  await ports.interactions.replace(next);
+  return next;
 }
 
 export function interactionRecordedEvent(ctx: RecordContext, interaction: Interaction) {

@@ -4,12 +4,25 @@
  */
 import type { Channel, InteractionKind, Stage } from '../events/catalog.js';
 
+export type IdentityChannel = Channel | 'email' | 'phone' | 'anonymous';
+
+/** Reach figures a platform's payload carries about the person (followers, ...), as last seen. */
+export interface Influence {
+  followers?: number;
+  following?: number;
+  posts?: number;
+  verified?: boolean;
+  updatedAt: string;
+}
+
 export interface Identity {
-  channel: Channel | 'email' | 'phone' | 'anonymous';
+  channel: IdentityChannel;
+  /** The platform's id (PSID, IG-scoped id, X user id, phone in E.164, lower-cased e-mail, shop customer id...). */
   externalId: string;
   /** What the platform showed: a handle or a display name. */
   handle?: string;
   name?: string;
+  influence?: Influence;
   firstSeenAt: string;
 }
 
@@ -47,6 +60,10 @@ export interface Interaction {
   parentId?: string;
   occurredAt: string;
   receivedAt: string;
+  /** Set when the platform reported an edit. */
+  editedAt?: string;
+  /** Set when the platform reported a delete: the text is gone, the fact that it happened stays. */
+  removedAt?: string;
 }
 
 export interface Tenant {
@@ -54,6 +71,8 @@ export interface Tenant {
   name: string;
   /** The brand's own connected account ids per network. */
   accounts: Partial<Record<'facebook' | 'instagram' | 'whatsapp' | 'x' | 'youtube', string[]>>;
+  /** Accounts the brand watches that are not its own (YouTube channels of creators, ...). */
+  watched?: { youtube?: string[] };
   createdAt: string;
 }
 

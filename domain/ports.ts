@@ -38,7 +38,10 @@ export interface SecretStore {
 
 export interface NewProspect {
   customer: Customer;
+  /** The identity whose claim decides a race between two creators. */
   identity: Identity;
+  /** Further identities claimed with it (when another customer holds one, the creation fails as a race). */
+  otherIdentities?: Identity[];
 }
 
 export interface CustomerRepository {
@@ -49,6 +52,11 @@ export interface CustomerRepository {
    * first, answers that customer's id instead (so two concurrent first comments make one customer).
    */
   createWithIdentity(prospect: NewProspect): Promise<{ customerId: string; created: boolean }>;
+  /**
+   * Claims identities for an existing customer and adds them to its profile. An identity another customer
+   * claimed meanwhile is left to that customer (a merge decides later).
+   */
+  attachIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<void>;
   timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>>;
 }
 
@@ -63,4 +71,8 @@ export interface InteractionRepository {
    */
   recordOnce(interaction: Interaction): Promise<{ outcome: RecordOutcome; stored: Interaction }>;
   markPublished(interaction: Interaction): Promise<void>;
+  /** The stored interaction for a platform id, if any. */
+  findByExternalId(tenantId: string, channel: string, externalId: string): Promise<Interaction | undefined>;
+  /** Replaces the stored interaction (same key: customer, occurredAt, id). */
+  replace(interaction: Interaction): Promise<void>;
 }

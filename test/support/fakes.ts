@@ -2,7 +2,7 @@
  * In-memory fakes of the domain's ports, for unit tests of the use cases.
  */
 import type { OutgoingEvent } from '../../events/catalog.js';
-import type { Customer, Interaction, Page, TimelineEntry } from '../../domain/model.js';
+import type { Customer, Identity, Interaction, Page, TimelineEntry } from '../../domain/model.js';
 import type { CustomerRepository, EventPublisher, InteractionRepository, NewProspect, RecordOutcome } from '../../domain/ports.js';
 import type { TextAnalyzer } from '../../domain/text-analysis.js';
 
@@ -16,13 +16,22 @@ export class FakeCustomers implements CustomerRepository {
   async findIdByIdentity(tenantId: string, channel: string, externalId: string) {
     return this.identities.get(`${tenantId}|${channel}|${externalId}`);
   }
-  async createWithIdentity({ customer, identity }: NewProspect) {
-    const key = `${customer.tenantId}|${identity.channel}|${identity.externalId}`;
-    const existing = this.identities.get(key);
+  async createWithIdentity({ customer, identity, otherIdentities = [] }: NewProspect) {
+    const all = [identity, ...otherIdentities].map((i) => `${customer.tenantId}|${i.channel}|${i.externalId}`);
+    const existing = this.identities.get(all[0]!);
     if (existing) return { customerId: existing, created: false };
-    this.identities.set(key, customer.id);
+    for (const key of all) this.identities.set(key, customer.id);
     this.customers.set(customer.id, customer);
     return { customerId: customer.id, created: true };
+  }
+  async attachIdentities(tenantId: string, customerId: string, identities: Identity[]) {
+    const customer = this.customers.get(customerId)!;
+    for (const i of identities) {
+      const key = `${tenantId}|${i.channel}|${i.externalId}`;
+      if (this.identities.has(key)) continue;
+      this.identities.set(key, customerId);
+      customer.identities.push(i);
+    }
   }
   async timeline(): Promise<Page<TimelineEntry>> {
     return { items: [], nextCursor: null };
@@ -37,6 +46,13 @@ export class FakeInteractions implements InteractionRepository {
     if (existing) return { outcome: existing.published ? 'duplicate' : 'recorded-unpublished', stored: existing.interaction };
     this.stored.set(key, { interaction, published: false });
     return { outcome: 'recorded', stored: interaction };
+  }
+  async findByExternalId(tenantId: string, channel: string, externalId: string) {
+    return this.stored.get(`${tenantId}|${channel}|${externalId}`)?.interaction;
+  }
+  async replace(interaction: Interaction) {
+    const entry = this.stored.get(`${interaction.tenantId}|${interaction.channel}|${interaction.externalId}`);
+    if (entry) entry.interaction = interaction;
   }
   async markPublished(interaction: Interaction) {
     const entry = this.stored.get(`${interaction.tenantId}|${interaction.channel}|${interaction.externalId}`);
