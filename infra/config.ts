@@ -1,0 +1,32 @@
+/**
+ * Names the CDK app, the tests and the operator scripts share. No CDK import here, so scripts can read it
+ * without loading aws-cdk-lib.
+ */
+import { BUS_NAME } from '../events/catalog.js';
+import type { QueueName } from '../wiring/queues.js';
+
+export const STACK_NAMES = { stateful: 'SocialCrmStateful', stateless: 'SocialCrmStateless' } as const;
+
+/** Powertools service name of every function (functions/lib/powertools.ts falls back to the same). */
+export const SERVICE_NAME = 'social-crm';
+
+/**
+ * Where tenant webhook secrets live in Secrets Manager: `${prefix}${tenantId}`. The same default as
+ * adapters/secrets.ts; the stack passes it to the functions as SECRETS_PREFIX, so only this one counts in AWS.
+ */
+export const DEFAULT_SECRETS_PREFIX = 'social-crm/tenants/';
+
+/** Physical SQS names: the bus name as a prefix keeps them together in the console. */
+export function queueNames(name: QueueName): { queue: string; dlq: string } {
+  return { queue: `${BUS_NAME}-${name}`, dlq: `${BUS_NAME}-${name}-dlq` };
+}
+
+/** CloudFormation output keys of the stateless stack (what clients and scripts need). */
+export const OUTPUTS = {
+  apiUrl: 'ApiUrl',
+  userPoolId: 'UserPoolId',
+  userPoolClientId: 'UserPoolClientId',
+  tableName: 'TableName',
+  eventBusName: 'EventBusName',
+  secretsPrefix: 'TenantSecretsPrefix',
+} as const;

@@ -1,0 +1,203 @@
+/**
+ * What holds data: the table, the bus and its archive, the queues with their DLQs, the user pool. Kept apart
+ * from the functions and the API so code can be redeployed (or the stateless stack torn down) without
+ * touching any of it. Everything is derived from the declarations in store/, events/, wiring/ and domain/.
+ */
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ROLES } from '../domain/auth.js';
+import { BUS_NAME, RULES } from '../events/rules.js';
+import { DEFAULT_TABLE_NAME, TABLE } from '../store/table.js';
+import { QUEUES, type QueueDeclaration, type QueueName } from '../wiring/queues.js';
+import { queueNames } from './config.js';
+
+export interface StatefulStackProps extends StackProps {
+  /** Physical table name (default DEFAULT_TABLE_NAME from store/table.ts). */
+  tableName?: string;
+  /** How long the bus archive keeps every event for replay (default 365 days). */
+  archiveRetentionDays?: number;
+}
+
+/** A queue, the DLQ behind it, and the alarm that fires as soon as anything lands in the DLQ. */
+export interface DurableQueue {
+  declaration: QueueDeclaration;
+  queue: Queue;
+  dlq: Queue;
+  dlqAlarm: Alarm;
+}
+
+/**
+ * ARN of a rule on the bus. The stateless stack names its rules after RULES, so queue policies here can
+ * admit exactly those rules without a reference from this stack to that one (which would be a cycle).
+ */
+export function ruleArn(scope: Construct, ruleName: string): string {
+  return Stack.of(scope).formatArn({ service: 'events', resource: 'rule', resourceName: `${BUS_NAME}/${ruleName}` });
+}
+
+export class StatefulStack extends Stack {
+  readonly table: Table;
+  readonly bus: EventBus;
+  readonly queues: Readonly<Record<QueueName, DurableQueue>>;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
+    super(scope, id, props);
+    this.table = this.createTable(props.tableName ?? DEFAULT_TABLE_NAME);
+
+    this.bus = new EventBus(this, 'Bus', { eventBusName: BUS_NAME });
+    this.bus.archive('Archive', {
+      description: `Every event on ${BUS_NAME}, for replay`,
+      eventPattern: { account: [this.account] },
+      retention: Duration.days(props.archiveRetentionDays ?? 365),
+    });
+
+    const queues = {} as Record<QueueName, DurableQueue>;
+    for (const name of Object.keys(QUEUES) as QueueName[]) queues[name] = this.createQueue(name, QUEUES[name]);
+    this.queues = queues;
+
+    ({ userPool: this.userPool, client: this.userPoolClient } = this.createUserPool());
+  }
+
+  private createTable(tableName: string): Table {
+    const table = new Table(this, 'Table', {
+      tableName,
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of TABLE.globalSecondaryIndexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private createQueue(name: QueueName, declaration: QueueDeclaration): DurableQueue {
+    const scope = new Construct(this, `Queue-${name}`);
+    const names = queueNames(name);
+    const dlq = new Queue(scope, 'Dlq', {
+      queueName: names.dlq,
+      retentionPeriod: Duration.days(declaration.dlqRetentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const queue = new Queue(scope, 'Queue', {
+      queueName: names.queue,
+      visibilityTimeout: Duration.seconds(declaration.visibilityTimeoutSeconds),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: dlq, maxReceiveCount: declaration.maxReceiveCount },
+    });
+
+    // The rules that target this queue (declared in events/rules.ts) may send to it, and to its DLQ, which
+    // is also their target DLQ: what EventBridge could not deliver waits next to what the consumer gave up on.
+    const senders = RULES.filter((r) => r.target.queue === name).map((r) => ruleArn(this, r.name));
+    if (senders.length > 0) {
+      for (const q of [queue, dlq]) {
+        q.addToResourcePolicy(
+          new iam.PolicyStatement({
+            principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+            actions: ['sqs:SendMessage'],
+            resources: [q.queueArn],
+            conditions: { ArnEquals: { 'aws:SourceArn': senders } },
+          }),
+        );
+      }
+    }
+
+    const dlqAlarm = new Alarm(scope, 'DlqAlarm', {
+      alarmDescription: `Messages in ${names.dlq}: ${name} events were not processed. Inspect, fix, then redrive.`,
+      metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    Validations.of(dlq.node.defaultChild!).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This is the dead-letter queue itself: the end of the line, redriven to its source queue by hand once the cause is fixed.',
+    });
+    return { declaration, queue, dlq, dlqAlarm };
+  }
+
+  private createUserPool(): { userPool: UserPool; client: UserPoolClient } {
+    const userPool = new UserPool(this, 'UserPool', {
+      // tenants' users are created by their admins (scripts/create-tenant.ts for the first one), never by sign-up
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      // the tenant a user belongs to is set once, at creation; the API takes it from the token only
+      customAttributes: { tenantId: new StringAttribute({ minLen: 1, maxLen: 64, mutable: false }) },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of ROLES) {
+      userPool.addGroup(`Group-${role}`, { groupName: role, description: `Social CRM role "${role}" (cognito:groups claim)` });
+    }
+
+    const client = userPool.addClient('AppClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      // ID tokens must carry custom:tenantId (domain/auth.ts CLAIMS); nobody may write it through the client
+      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes('tenantId'),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
+    });
+
+    Validations.of(userPool.node.defaultChild!).acknowledge(
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA (TOTP) is offered to every user and left optional: machine users of the API cannot answer a TOTP challenge. Require it per deployment if policy demands.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'The Plus tier (threat protection) is billed per monthly active user; the Essentials tier is the cost-aware default of this open-source stack.',
+      },
+    );
+    return { userPool, client };
+  }
+}

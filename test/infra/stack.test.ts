@@ -1,0 +1,355 @@
+/**
+ * Properties of the synthesized stacks, each derived from the wiring declarations (functions, routes,
+ * queues, rules, table, roles): a new declaration is checked without touching this file.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../domain/auth.js';
+import { BUS_NAME, RULES } from '../../events/rules.js';
+import { DEFAULT_SECRETS_PREFIX, OUTPUTS, queueNames } from '../../infra/config.js';
+import { TABLE } from '../../store/table.js';
+import { FUNCTIONS, type FunctionDeclaration, type FunctionKey } from '../../wiring/functions.js';
+import { QUEUES, type QueueName } from '../../wiring/queues.js';
+import { ROUTES } from '../../wiring/routes.js';
+import { actionsOf, resourcesOf, synthesize, type Json, type Resource, type Synthesized } from './synth.js';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synthesize();
+});
+
+const DYNAMO_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const functionEntries = Object.entries(FUNCTIONS) as [FunctionKey, FunctionDeclaration][];
+const queueEntries = Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][];
+
+function lambdaOf(declaration: FunctionDeclaration): Resource {
+  const matches = s.stateless.resources('AWS::Lambda::Function').filter((f) => String(f.Properties.Description).endsWith(declaration.entry));
+  expect(matches, `function for ${declaration.entry}`).toHaveLength(1);
+  return matches[0]!;
+}
+
+/** Every statement the function's role carries: its attached policies and any inline one. */
+function statementsOf(declaration: FunctionDeclaration): Json[] {
+  const roleId = ((lambdaOf(declaration).Properties.Role as Json)['Fn::GetAtt'] as string[])[0]!;
+  const role = s.stateless.resource(roleId);
+  const attached = s.stateless
+    .resources('AWS::IAM::Policy')
+    .filter((p) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+    .map((p) => p.Properties.PolicyDocument as Json);
+  const inline = ((role.Properties.Policies as Json[] | undefined) ?? []).map((p) => p.PolicyDocument as Json);
+  return [...attached, ...inline].flatMap((doc) => doc.Statement as Json[]);
+}
+
+function actionsGranted(declaration: FunctionDeclaration): string[] {
+  return statementsOf(declaration).flatMap(actionsOf);
+}
+
+function queueByName(name: string): Resource {
+  const matches = s.stateful.resources('AWS::SQS::Queue').filter((q) => q.Properties.QueueName === name);
+  expect(matches, `queue ${name}`).toHaveLength(1);
+  return matches[0]!;
+}
+
+function dlqIds(): Set<string> {
+  return new Set(
+    s.stateful
+      .resources('AWS::SQS::Queue')
+      .map((q) => (q.Properties.RedrivePolicy as Json | undefined)?.deadLetterTargetArn as Json | undefined)
+      .filter((arn): arn is Json => arn !== undefined)
+      .map((arn) => (arn['Fn::GetAtt'] as string[])[0]!),
+  );
+}
+
+describe('functions', () => {
+  it('builds one Lambda per declared function and no other (no custom-resource functions)', () => {
+    expect(s.stateless.resources('AWS::Lambda::Function')).toHaveLength(functionEntries.length);
+    expect(s.stateful.resources('AWS::Lambda::Function')).toHaveLength(0);
+    for (const [, declaration] of functionEntries) lambdaOf(declaration);
+  });
+
+  it('runs every Lambda on Node.js 24, arm64, with active tracing', () => {
+    for (const fn of s.stateless.resources('AWS::Lambda::Function')) {
+      expect(fn.Properties, fn.id).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    }
+  });
+
+  it.each(functionEntries)('%s: memory, timeout, environment and a log group with retention', (_key, declaration) => {
+    const props = lambdaOf(declaration).Properties;
+    expect(props.MemorySize).toBe(declaration.memoryMb);
+    expect(props.Timeout).toBe(declaration.timeoutSeconds);
+    expect(props.Handler).toBe('index.handler');
+    const env = (props.Environment as { Variables: Json }).Variables;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME', 'SECRETS_PREFIX', 'POWERTOOLS_SERVICE_NAME']));
+    expect(s.producer(env.TABLE_NAME)?.resource.Type).toBe('AWS::DynamoDB::Table');
+    expect(s.producer(env.EVENT_BUS_NAME)?.resource.Type).toBe('AWS::Events::EventBus');
+    expect(env.SECRETS_PREFIX).toBe(DEFAULT_SECRETS_PREFIX);
+    expect(env.NODE_OPTIONS).toContain('--enable-source-maps');
+    const logGroupId = (((props.LoggingConfig as Json).LogGroup as Json).Ref as string) ?? '';
+    expect(s.stateless.resource(logGroupId).Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+});
+
+describe('least privilege, from each declaration’s access', () => {
+  it.each(functionEntries)('%s: no managed policies and no wildcard actions', (_key, declaration) => {
+    const roleId = ((lambdaOf(declaration).Properties.Role as Json)['Fn::GetAtt'] as string[])[0]!;
+    expect(s.stateless.resource(roleId).Properties.ManagedPolicyArns).toBeUndefined();
+    for (const action of actionsGranted(declaration)) expect(action).not.toMatch(/(^\*$|:\*$)/);
+  });
+
+  it.each(functionEntries)('%s: events:PutEvents on the bus only if it publishes', (_key, declaration) => {
+    const statements = statementsOf(declaration).filter((st) => actionsOf(st).some((a) => a.startsWith('events:')));
+    if (!declaration.access.publishesEvents) {
+      expect(statements).toEqual([]);
+      return;
+    }
+    expect(statements.flatMap(actionsOf)).toEqual(['events:PutEvents']);
+    for (const resource of statements.flatMap(resourcesOf)) expect(s.producer(resource)?.resource.Type).toBe('AWS::Events::EventBus');
+  });
+
+  it.each(functionEntries)('%s: secretsmanager:GetSecretValue on the tenant prefix only if it reads secrets', (_key, declaration) => {
+    const statements = statementsOf(declaration).filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
+    if (!declaration.access.readsTenantSecrets) {
+      expect(statements).toEqual([]);
+      return;
+    }
+    expect(statements.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+    for (const resource of statements.flatMap(resourcesOf)) {
+      expect(JSON.stringify(resource)).toMatch(new RegExp(`:secret:${DEFAULT_SECRETS_PREFIX}\\*"\\]\\]\\}$`));
+    }
+  });
+
+  it.each(functionEntries)('%s: table access as declared, on the table and its declared indexes only', (_key, declaration) => {
+    const statements = statementsOf(declaration).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions).not.toContain('dynamodb:Scan');
+    if (declaration.access.table === 'read') for (const write of DYNAMO_WRITES) expect(actions).not.toContain(write);
+    else expect(actions).toEqual(expect.arrayContaining(DYNAMO_WRITES));
+
+    const targets = statements.flatMap(resourcesOf).map((resource) => {
+      const direct = s.producer(resource);
+      if (direct) return `${direct.resource.Type}`;
+      const [, parts] = (resource as Json)['Fn::Join'] as [string, unknown[]];
+      return `${s.producer(parts[0])?.resource.Type}${parts.slice(1).join('')}`;
+    });
+    expect(new Set(targets)).toEqual(
+      new Set(['AWS::DynamoDB::Table', ...TABLE.globalSecondaryIndexes.map((i) => `AWS::DynamoDB::Table/index/${i.indexName}`)]),
+    );
+  });
+
+  it.each(functionEntries)('%s: consumes only the queues it is declared to consume', (key, declaration) => {
+    const consumed = statementsOf(declaration)
+      .filter((st) => actionsOf(st).includes('sqs:ReceiveMessage'))
+      .flatMap(resourcesOf)
+      .map((r) => s.producer(r)?.resource.Properties.QueueName);
+    const declared = queueEntries.filter(([, q]) => q.consumer.function === key).map(([name]) => queueNames(name).queue);
+    expect(consumed.sort()).toEqual(declared.sort());
+  });
+});
+
+describe('queues', () => {
+  it('gives every queue that is not a DLQ a redrive policy', () => {
+    const dlqs = dlqIds();
+    const others = s.stateful.resources('AWS::SQS::Queue').filter((q) => !dlqs.has(q.id));
+    expect(others.length).toBeGreaterThan(0);
+    for (const q of others) expect(q.Properties.RedrivePolicy, q.id).toBeDefined();
+  });
+
+  it.each(queueEntries)('%s: redrive, retention and visibility as declared', (name, declaration) => {
+    const queue = queueByName(queueNames(name).queue);
+    const dlq = queueByName(queueNames(name).dlq);
+    expect(queue.Properties.VisibilityTimeout).toBe(declaration.visibilityTimeoutSeconds);
+    expect(queue.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlq.id, 'Arn'] },
+      maxReceiveCount: declaration.maxReceiveCount,
+    });
+    expect(dlq.Properties.MessageRetentionPeriod).toBe(declaration.dlqRetentionDays * 86_400);
+  });
+
+  it('encrypts every queue and refuses requests without TLS', () => {
+    const policies = s.stateful.resources('AWS::SQS::QueuePolicy');
+    for (const q of s.stateful.resources('AWS::SQS::Queue')) {
+      expect(q.Properties.SqsManagedSseEnabled, q.id).toBe(true);
+      const statements = policies
+        .filter((p) => (p.Properties.Queues as Json[]).some((ref) => ref.Ref === q.id))
+        .flatMap((p) => (p.Properties.PolicyDocument as Json).Statement as Json[]);
+      expect(statements, q.id).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('alarms on every DLQ as soon as one message is visible', () => {
+    const alarms = s.stateful.resources('AWS::CloudWatch::Alarm');
+    for (const dlqId of dlqIds()) {
+      const alarm = alarms.find((a) =>
+        (a.Properties.Dimensions as Json[] | undefined)?.some(
+          (d) => d.Name === 'QueueName' && JSON.stringify(d.Value) === JSON.stringify({ 'Fn::GetAtt': [dlqId, 'QueueName'] }),
+        ),
+      );
+      expect(alarm, `alarm for ${dlqId}`).toBeDefined();
+      expect(alarm!.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  it.each(queueEntries)('%s: its consumer reads it in batches and reports partial failures', (name, declaration) => {
+    const consumer = lambdaOf(FUNCTIONS[declaration.consumer.function]);
+    const mappings = s.stateless
+      .resources('AWS::Lambda::EventSourceMapping')
+      .filter((m) => s.producer(m.Properties.EventSourceArn)?.resource.Properties.QueueName === queueNames(name).queue);
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      FunctionName: { Ref: consumer.id },
+      BatchSize: declaration.consumer.batchSize,
+      MaximumBatchingWindowInSeconds: declaration.consumer.maxBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
+
+describe('event rules', () => {
+  it('gives every rule target a DLQ and a retry policy', () => {
+    const rules = s.stateless.resources('AWS::Events::Rule');
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      for (const target of rule.Properties.Targets as Json[]) {
+        expect((target.DeadLetterConfig as Json | undefined)?.Arn, rule.id).toBeDefined();
+        expect(target.RetryPolicy, rule.id).toBeDefined();
+      }
+    }
+  });
+
+  it.each(RULES.map((r) => [r.name, r] as const))('%s: the declared pattern, on the bus, to the declared queue', (_name, rule) => {
+    const matches = s.stateless.resources('AWS::Events::Rule').filter((r) => r.Properties.Name === rule.name);
+    expect(matches).toHaveLength(1);
+    const props = matches[0]!.Properties;
+    expect(props.EventPattern).toEqual(rule.pattern);
+    expect(s.producer(props.EventBusName)?.resource.Properties.Name).toBe(BUS_NAME);
+    const [target] = props.Targets as Json[];
+    const names = queueNames(rule.target.queue);
+    expect(s.producer(target!.Arn)?.resource.Properties.QueueName).toBe(names.queue);
+    expect(s.producer((target!.DeadLetterConfig as Json).Arn)?.resource.Properties.QueueName).toBe(names.dlq);
+  });
+
+  it.each(RULES.map((r) => [r.name, r] as const))('%s: may send to its queue and DLQ, and only it', (_name, rule) => {
+    for (const name of Object.values(queueNames(rule.target.queue))) {
+      const queue = queueByName(name);
+      const grants = s.stateful
+        .resources('AWS::SQS::QueuePolicy')
+        .filter((p) => (p.Properties.Queues as Json[]).some((ref) => ref.Ref === queue.id))
+        .flatMap((p) => (p.Properties.PolicyDocument as Json).Statement as Json[])
+        .filter((st) => st.Effect === 'Allow');
+      expect(grants).toHaveLength(1);
+      expect(grants[0]).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
+      expect(JSON.stringify(grants[0]!.Condition)).toContain(`:rule/${BUS_NAME}/${rule.name}"`);
+    }
+  });
+});
+
+describe('table, bus and user pool', () => {
+  it('derives the table from TABLE: keys, GSIs, TTL, PITR, on-demand, retained, encrypted', () => {
+    const [table, ...others] = s.stateful.resources('AWS::DynamoDB::Table');
+    expect(others).toEqual([]);
+    expect(table!.DeletionPolicy).toBe('Retain');
+    expect(table!.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+    });
+    expect(table!.Properties.GlobalSecondaryIndexes).toEqual(
+      TABLE.globalSecondaryIndexes.map((i) => ({
+        IndexName: i.indexName,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+  });
+
+  it('names the bus BUS_NAME and archives its events', () => {
+    const [bus] = s.stateful.resources('AWS::Events::EventBus');
+    expect(bus!.Properties.Name).toBe(BUS_NAME);
+    const [archive] = s.stateful.resources('AWS::Events::Archive');
+    expect(archive!.Properties.SourceArn).toEqual({ 'Fn::GetAtt': [bus!.id, 'Arn'] });
+    expect(archive!.Properties.RetentionDays).toBeGreaterThan(0);
+  });
+
+  it('has a group per role, an immutable tenantId and a client whose ID tokens carry it', () => {
+    const groups = s.stateful.resources('AWS::Cognito::UserPoolGroup').map((g) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual([...ROLES].sort());
+    const [pool] = s.stateful.resources('AWS::Cognito::UserPool');
+    expect(pool!.DeletionPolicy).toBe('Retain');
+    expect(pool!.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    expect(pool!.Properties.Schema).toContainEqual(expect.objectContaining({ Name: 'tenantId', Mutable: false }));
+    const [client] = s.stateful.resources('AWS::Cognito::UserPoolClient');
+    expect(client!.Properties.ReadAttributes).toContain('custom:tenantId');
+    expect(client!.Properties.WriteAttributes).not.toContain('custom:tenantId');
+  });
+});
+
+describe('HTTP API', () => {
+  const authorizer = () => {
+    const [jwt, ...others] = s.stateless.resources('AWS::ApiGatewayV2::Authorizer');
+    expect(others).toEqual([]);
+    return jwt!;
+  };
+
+  it('validates Cognito ID tokens: issuer of the user pool, audience of its client', () => {
+    const config = authorizer().Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    expect(authorizer().Properties.AuthorizerType).toBe('JWT');
+    expect(s.producer(config.Issuer)).toMatchObject({ attribute: 'ProviderURL', resource: { Type: 'AWS::Cognito::UserPool' } });
+    expect(config.Audience.map((a) => s.producer(a)?.resource.Type)).toEqual(['AWS::Cognito::UserPoolClient']);
+  });
+
+  it('puts the authorizer on every non-public route and on no public one', () => {
+    const routes = s.stateless.resources('AWS::ApiGatewayV2::Route');
+    expect(routes).toHaveLength(ROUTES.length);
+    for (const route of routes) {
+      const declaration = ROUTES.find((r) => `${r.method} ${r.path}` === route.Properties.RouteKey);
+      expect(declaration, String(route.Properties.RouteKey)).toBeDefined();
+      if (declaration!.auth === 'public') {
+        expect(route.Properties.AuthorizerId, route.id).toBeUndefined();
+        expect(route.Properties.AuthorizationType ?? 'NONE', route.id).toBe('NONE');
+      } else {
+        expect(route.Properties.AuthorizationType, route.id).toBe('JWT');
+        expect(route.Properties.AuthorizerId, route.id).toEqual({ Ref: authorizer().id });
+      }
+    }
+  });
+
+  it('sends each route to the function it declares', () => {
+    for (const route of s.stateless.resources('AWS::ApiGatewayV2::Route')) {
+      const declaration = ROUTES.find((r) => `${r.method} ${r.path}` === route.Properties.RouteKey)!;
+      const [, [, integrationRef]] = (route.Properties.Target as Json)['Fn::Join'] as [string, [string, Json]];
+      const integration = s.stateless.resource(integrationRef.Ref as string);
+      const functionId = ((integration.Properties.IntegrationUri as Json)['Fn::GetAtt'] as string[])[0]!;
+      expect(functionId).toBe(lambdaOf(FUNCTIONS[declaration.function]).id);
+    }
+  });
+
+  it('logs access as JSON and throttles on the default stage', () => {
+    const [stage] = s.stateless.resources('AWS::ApiGatewayV2::Stage');
+    expect(stage!.Properties.StageName).toBe('$default');
+    const logs = stage!.Properties.AccessLogSettings as { DestinationArn: Json; Format: string };
+    expect(() => JSON.parse(logs.Format)).not.toThrow();
+    expect(s.stateless.resource((logs.DestinationArn['Fn::GetAtt'] as string[])[0]!).Properties.RetentionInDays).toBeGreaterThan(0);
+    const throttle = stage!.Properties.DefaultRouteSettings as Json;
+    expect(throttle.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(throttle.ThrottlingBurstLimit).toBeGreaterThan(0);
+  });
+});
+
+it('outputs what clients and scripts need', () => {
+  expect(Object.keys(s.stateless.json.Outputs ?? {})).toEqual(expect.arrayContaining(Object.values(OUTPUTS)));
+});
