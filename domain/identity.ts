@@ -63,6 +63,9 @@ export async function resolveCustomer(ports: IdentityPorts, tenantId: string, pe
   if (chosen) {
     const unknown = all.filter((_, index) => found[index] === undefined).map((i) => toIdentity(i, now));
     if (unknown.length > 0) await ports.customers.attachIdentities(tenantId, chosen, unknown);
+    // what the platform shows of the person now (handle, name, followers) replaces what it showed before
+    const seen = all.filter((i, index) => found[index] === chosen && (i.influence || i.handle || i.name)).map((i) => toIdentity(i, now));
+    if (seen.length > 0) await ports.customers.refreshIdentities(tenantId, chosen, seen);
     const conflicts = [...new Set(found.filter((id): id is string => id !== undefined && id !== chosen))];
     return { customerId: chosen, created: false, conflicts };
   }
@@ -84,4 +87,30 @@ export async function resolveCustomer(ports: IdentityPorts, tenantId: string, pe
     if (links.length > 0) await ports.customers.attachIdentities(tenantId, customerId, links);
   }
   return { customerId, created, conflicts: [] };
+}
+
+/**
+ * Pure: the customer with the given identities' handle, name and influence taken over where they differ.
+ * Answers the same object when nothing changed, so callers can skip the write.
+ */
+export function refreshedIdentities(customer: Customer, seen: Identity[]): Customer {
+  let changed = false;
+  const identities = customer.identities.map((current) => {
+    const update = seen.find((s) => s.channel === current.channel && s.externalId === current.externalId);
+    if (!update) return current;
+    const next: Identity = {
+      ...current,
+      ...(update.handle !== undefined && { handle: update.handle }),
+      ...(update.name !== undefined && { name: update.name }),
+      ...(update.influence !== undefined && { influence: update.influence }),
+    };
+    const differs =
+      next.handle !== current.handle ||
+      next.name !== current.name ||
+      JSON.stringify({ ...next.influence, updatedAt: undefined }) !== JSON.stringify({ ...current.influence, updatedAt: undefined });
+    if (!differs) return current;
+    changed = true;
+    return next;
+  });
+  return changed ? { ...customer, identities } : customer;
 }

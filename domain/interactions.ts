@@ -30,6 +30,20 @@ export interface RecordInteractionPorts {
   analyzer: TextAnalyzer;
   clock: Clock;
   ids: IdGenerator;
+  /**
+   * Optional: told when other customers also hold one of the person's identities (e.g. the same phone), before
+   * the interaction is recorded on `customerId`. Production wires domain/merge.ts `mergeOnSharedIdentity`.
+   */
+  onConflict?: (conflict: IdentityConflict) => Promise<void>;
+}
+
+export interface IdentityConflict {
+  tenantId: string;
+  correlationId: string;
+  /** The customer the interaction is recorded on. */
+  customerId: string;
+  /** The other customers holding one of the person's identities. */
+  conflicts: string[];
 }
 
 export interface RecordContext {
@@ -59,7 +73,7 @@ export async function recordSocialInteractions(
   const results: RecordResult[] = [];
   const toPublish: Interaction[] = [];
   for (const signal of signals) {
-    const customerId = await customerOf(ports, ctx.tenantId, signal);
+    const customerId = await customerOf(ports, ctx, signal);
     const analysis = analysisOf.get(signal);
     const now = ports.clock.now().toISOString();
     const candidate: Interaction = {
@@ -93,13 +107,14 @@ export async function recordSocialInteractions(
   return results;
 }
 
-async function customerOf(ports: RecordInteractionPorts, tenantId: string, signal: SocialSignal): Promise<string> {
+async function customerOf(ports: RecordInteractionPorts, ctx: RecordContext, signal: SocialSignal): Promise<string> {
   const { links, ...author } = signal.author;
-  const { customerId } = await resolveCustomer(ports, tenantId, {
+  const { customerId, conflicts } = await resolveCustomer(ports, ctx.tenantId, {
     primary: { channel: signal.channel, ...author },
     ...(links && { links }),
     ...(author.name !== undefined && { name: author.name }),
   });
+  if (conflicts.length > 0 && ports.onConflict) await ports.onConflict({ ...ctx, customerId, conflicts });
   return customerId;
 }
 

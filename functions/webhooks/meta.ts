@@ -1,17 +1,20 @@
 /**
- * Meta webhooks for one tenant: GET is the subscription handshake, POST carries Page feed changes.
- * The signature is checked over the raw bytes before anything is parsed.
+ * Meta webhooks for one tenant: GET is the subscription handshake, POST carries Facebook Page (feed,
+ * mentions, Messenger), Instagram and WhatsApp Cloud API events. The signature is checked over the raw
+ * bytes before anything is parsed.
  */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoMessageStore } from '../../adapters/dynamo-messages.js';
 import { Forbidden, NotFound, Unauthorized } from '../../domain/errors.js';
+import { extractMetaDelivery, ingestMetaDelivery, MetaDelivery, type MetaExtraction, type MetaReceipt } from '../../domain/ingest/meta.js';
 import { hmacMatches, stripPrefix } from '../../domain/ingest/signatures.js';
-import { extractMetaSignals, MetaDelivery } from '../../domain/ingest/meta.js';
-import { recordSocialInteractions } from '../../domain/interactions.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
 import { header, json, parseJsonBytes, pathParam, rawBody, text, validate, type HttpEvent } from '../lib/http.js';
 import { ports } from '../lib/ports.js';
 import { logger, metrics } from '../lib/powertools.js';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+
+const messages = new DynamoMessageStore();
 
 async function tenantContext(event: HttpEvent) {
   const tenantId = pathParam(event, 'tenantId');
@@ -19,6 +22,17 @@ async function tenantContext(event: HttpEvent) {
   if (!tenant || !secrets) throw new NotFound('Unknown tenant');
   meterTenant(tenantId);
   return { tenant, secrets };
+}
+
+/** Counts only: ids and reasons, never payload content. */
+function reportMetrics(skipped: MetaExtraction['skipped'], receipt: MetaReceipt): void {
+  for (const [reason, count] of Object.entries(skipped)) {
+    metrics.addMetric(`meta_skipped_${reason.split(':')[0]}`, MetricUnit.Count, count ?? 0);
+  }
+  if (receipt.statuses) {
+    for (const [outcome, count] of Object.entries(receipt.statuses)) metrics.addMetric(`meta_status_${outcome}`, MetricUnit.Count, count);
+  }
+  if (Object.keys(skipped).length > 0) logger.info('changes acknowledged without an interaction', { skipped });
 }
 
 export const handler = httpFunction(FUNCTIONS.metaWebhook.id, async (event) => {
@@ -41,13 +55,25 @@ export const handler = httpFunction(FUNCTIONS.metaWebhook.id, async (event) => {
   }
   // 2. parse and validate every change before writing anything
   const delivery = validate(MetaDelivery, parseJsonBytes(body), 'Meta webhook payload');
-  const { signals, skipped } = extractMetaSignals(delivery, tenant.accounts.facebook ?? []);
-  for (const [reason, count] of Object.entries(skipped)) {
-    metrics.addMetric(`meta_skipped_${reason.split(':')[0]}`, MetricUnit.Count, count);
-  }
-  if (Object.keys(skipped).length > 0) logger.info('changes acknowledged without an interaction', { skipped });
-  // 3. record what is new, publish InteractionRecorded
-  const results = await recordSocialInteractions(ports, { tenantId: tenant.tenantId, correlationId: correlationIdOf(event) }, signals);
-  const recorded = results.filter((r) => r.outcome !== 'duplicate').length;
-  return json(200, { received: signals.length, recorded, duplicates: results.length - recorded });
+  const { facebook = [], instagram = [], whatsapp = [] } = tenant.accounts;
+  const extraction = extractMetaDelivery(delivery, {
+    accounts: { facebook, instagram, whatsapp },
+    receivedAt: ports.clock.now().toISOString(),
+  });
+  // 3. record what is new, apply edits and removals, move delivery states forward
+  const receipt = await ingestMetaDelivery(
+    {
+      customers: ports.customers,
+      interactions: ports.interactions,
+      publisher: ports.publisher,
+      analyzer: ports.analyzer,
+      clock: ports.clock,
+      ids: ports.ids,
+      messages,
+    },
+    { tenantId: tenant.tenantId, correlationId: correlationIdOf(event) },
+    extraction,
+  );
+  reportMetrics(extraction.skipped, receipt);
+  return json(200, receipt);
 });

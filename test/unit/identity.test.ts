@@ -31,6 +31,17 @@ describe('resolveCustomer', () => {
     expect(p.customers.customers.get(first.customerId)!.identities.map((i) => i.channel)).toEqual(['phone', 'whatsapp']);
   });
 
+  it('refreshes handle and follower figures of a known identity, and writes nothing when they did not change', async () => {
+    const p = ports();
+    const first = await resolveCustomer(p, 'acme', { primary: { channel: 'x', externalId: '42', handle: 'ana', influence: { followers: 10 } } });
+    await resolveCustomer(p, 'acme', { primary: { channel: 'x', externalId: '42', handle: 'ana_b', influence: { followers: 2500, verified: true } } });
+    const identity = p.customers.customers.get(first.customerId)!.identities[0]!;
+    expect(identity).toMatchObject({ handle: 'ana_b', influence: { followers: 2500, verified: true } });
+    const before = p.customers.customers.get(first.customerId);
+    await resolveCustomer(p, 'acme', { primary: { channel: 'x', externalId: '42', handle: 'ana_b', influence: { followers: 2500, verified: true } } });
+    expect(p.customers.customers.get(first.customerId)).toBe(before);
+  });
+
   it('reports a second customer holding a linked identity as a merge candidate', async () => {
     const p = ports();
     const a = await resolveCustomer(p, 'acme', { primary: { channel: 'facebook', externalId: 'psid' } });
