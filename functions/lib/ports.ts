@@ -6,6 +6,9 @@ import { DynamoCustomerRepository, DynamoInteractionRepository, DynamoTenantDire
 import { eventPublisher } from '../../adapters/event-publisher.js';
 import { secretStore } from '../../adapters/secrets.js';
 import { lexiconTextAnalyzer } from '../../adapters/lexicon-text-analyzer.js';
+import { auditLog } from '../../adapters/dynamo-audit.js';
+import { DynamoMergeStore } from '../../adapters/dynamo-merge.js';
+import { mergeOnSharedIdentity } from '../../domain/merge.js';
 import type { Clock, IdGenerator } from '../../domain/ports.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -14,6 +17,7 @@ export const uuidIds: IdGenerator = { next: () => randomUUID() };
 export const tenants = new DynamoTenantDirectory();
 export const customers = new DynamoCustomerRepository();
 export const interactions = new DynamoInteractionRepository();
+export const merges = new DynamoMergeStore();
 
 /** Resolved per call, so the local runtime can install its bus and secret store after import. */
 export const ports = {
@@ -29,4 +33,9 @@ export const ports = {
   tenants,
   customers,
   interactions,
+  merges,
+  audit: auditLog,
+  /** Two customers turned out to be one person (same phone, e-mail...): merge them. */
+  onConflict: (conflict: Parameters<ReturnType<typeof mergeOnSharedIdentity>>[0]) =>
+    mergeOnSharedIdentity({ merges, publisher: eventPublisher(), clock: systemClock, audit: auditLog })(conflict),
 };
