@@ -1,0 +1,54 @@
+/**
+ * Consent API: a customer's consent ledger and current state; recording a decision (with the double
+ * opt-in e-mail for e-mail marketing grants). The tenant comes from the token; the actor is recorded.
+ */
+import { ConsentChangeRequest, ConsentRecordView, CustomerConsentsView } from '../../api/schemas.js';
+import { consentTokenSettings, publicApiUrl } from '../../adapters/consent-config.js';
+import { consentRepository } from '../../adapters/dynamo-consent.js';
+import { auditLog } from '../../adapters/dynamo-audit.js';
+import { emailSender } from '../../adapters/email.js';
+import { customerConsents, recordConsentChange } from '../../domain/consent.js';
+import { NotFound } from '../../domain/errors.js';
+import { FUNCTIONS } from '../../wiring/functions.js';
+import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
+import { authorize, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent } from '../lib/http.js';
+import { ports } from '../lib/ports.js';
+import { routeRoles } from '../lib/route-auth.js';
+
+const consentPorts = () => ({
+  customers: ports.customers,
+  consents: consentRepository,
+  publisher: ports.publisher,
+  audit: auditLog,
+  clock: ports.clock,
+  ids: ports.ids,
+});
+
+export const handler = httpFunction(FUNCTIONS.consentApi.id, async (event: HttpEvent) => {
+  const actor = authorize(event, routeRoles(event.routeKey));
+  meterTenant(actor.tenantId);
+  const customerId = pathParam(event, 'customerId');
+
+  switch (event.routeKey) {
+    case 'GET /v1/customers/{customerId}/consents':
+      return json(200, CustomerConsentsView.parse(await customerConsents(consentPorts(), actor.tenantId, customerId)));
+    case 'POST /v1/customers/{customerId}/consents': {
+      const input = validate(ConsentChangeRequest, parseJsonBytes(rawBody(event)), 'consent');
+      const tokens = input.purpose === 'marketing' && input.channel === 'email' ? await consentTokenSettings() : { keys: [] };
+      const record = await recordConsentChange(
+        { ...consentPorts(), email: emailSender(), tenants: ports.tenants, tokens },
+        {
+          tenantId: actor.tenantId,
+          correlationId: correlationIdOf(event),
+          capturedBy: { kind: 'api', id: actor.subject },
+          publicBaseUrl: publicApiUrl(event.requestContext.domainName),
+        },
+        customerId,
+        input,
+      );
+      return json(201, ConsentRecordView.parse(record));
+    }
+    default:
+      throw new NotFound(`No route ${event.routeKey}`);
+  }
+});
