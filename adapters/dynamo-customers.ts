@@ -3,9 +3,10 @@
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '../domain/errors.js';
-import type { Customer, Identity, Interaction, Page, Tenant, TimelineEntry } from '../domain/model.js';
-import type { CustomerRepository, InteractionRepository, NewProspect, RecordOutcome, TenantDirectory } from '../domain/ports.js';
+import type { Customer, Identity, Interaction, Page, Tenant, TimelineEntry, YoutubeSubscription } from '../domain/model.js';
+import type { CustomerRepository, InteractionRepository, NewProspect, RecordOutcome, TenantDirectory, YoutubeSubscriptionRepository, YoutubeVideoIndex } from '../domain/ports.js';
 import { keys } from '../store/keys.js';
+import { refreshedIdentities } from '../domain/identity.js';
 import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from './dynamo.js';
 
 const notExpired = {
@@ -49,7 +50,45 @@ export class DynamoTenantDirectory implements TenantDirectory {
       new PutCommand({ TableName: tableName(), Item: { ...keys.tenant(tenant.tenantId), entity: 'Tenant', data: tenant } }),
     );
   }
+
+  /** Forgets the cached tenant, so this container reads settings just written (tests, admin changes). */
+  invalidate(tenantId: string): void {
+    this.cache.delete(tenantId);
+  }
+
+  /**
+   * Read-modify-write of the tenant record with optimistic concurrency on `rev` (two admins changing two
+   * networks at once both land). Forgets the cached copy, so this container sees the change at once; other
+   * containers within TENANT_TTL_MS. Answers the written tenant, or undefined when it does not exist.
+   */
+  async update(tenantId: string, change: (tenant: Tenant) => Tenant): Promise<Tenant | undefined> {
+    for (let attempt = 1; attempt <= MAX_TENANT_ATTEMPTS; attempt++) {
+      const { Item } = await documentClient().send(
+        new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true }),
+      );
+      if (!Item) return undefined;
+      const rev = (Item.rev as number | undefined) ?? 0;
+      const next = change(Item.data as Tenant);
+      try {
+        await documentClient().send(
+          new PutCommand({
+            TableName: tableName(),
+            Item: { ...Item, ...keys.tenant(tenantId), entity: 'Tenant', data: next, rev: rev + 1 },
+            ConditionExpression: 'attribute_not_exists(rev) OR rev = :rev',
+            ExpressionAttributeValues: { ':rev': rev },
+          }),
+        );
+        this.invalidate(tenantId);
+        return next;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    throw new Error(`tenant ${tenantId} kept changing; gave up after ${MAX_TENANT_ATTEMPTS} attempts`);
+  }
 }
+
+const MAX_TENANT_ATTEMPTS = 5;
 
 export class DynamoCustomerRepository implements CustomerRepository {
   async get(tenantId: string, customerId: string): Promise<Customer | undefined> {
@@ -122,6 +161,10 @@ export class DynamoCustomerRepository implements CustomerRepository {
     });
   }
 
+  async refreshIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<void> {
+    await updateProfile(tenantId, customerId, (c) => refreshedIdentities(c, identities));
+  }
+
   async timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>> {
     const pk = keys.customerPartition(tenantId, customerId);
     const startSk = cursor ? decodeCursor(cursor, keys.timelinePrefix) : undefined;
@@ -163,7 +206,10 @@ export async function updateProfile(
     );
     if (!Item) return undefined;
     const rev = (Item.rev as number | undefined) ?? 0;
-    const next = { ...change(Item.data as Customer), updatedAt: new Date().toISOString() };
+    const current = Item.data as Customer;
+    const changed = change(current);
+    if (changed === current) return current; // nothing to write
+    const next = { ...changed, updatedAt: new Date().toISOString() };
     try {
       await documentClient().send(
         new PutCommand({
@@ -283,5 +329,67 @@ export class DynamoInteractionRepository implements InteractionRepository {
         ExpressionAttributeValues: { ':true': true },
       }),
     );
+  }
+}
+
+/** WebSub leases of YouTube channel feeds: one item per tenant and channel, indexed by expiry (gsi1). */
+export class DynamoYoutubeSubscriptions implements YoutubeSubscriptionRepository {
+  async put(subscription: YoutubeSubscription): Promise<void> {
+    const { tenantId, channelId, leaseExpiresAt } = subscription;
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.youtubeSubscription(tenantId, channelId),
+          ...keys.youtubeLeaseIndex(tenantId, leaseExpiresAt, channelId),
+          entity: 'YoutubeSubscription',
+          data: subscription,
+        },
+      }),
+    );
+  }
+
+  async expiringBefore(tenantId: string, before: string, limit = 100): Promise<YoutubeSubscription[]> {
+    const { Items } = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':pk': keys.youtubeLeasePartition(tenantId), ':before': before },
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((i) => i.data as YoutubeSubscription);
+  }
+}
+
+/** Per-video record of the notification ids seen and of the deletion (keys.youtubeVideo). */
+export class DynamoYoutubeVideos implements YoutubeVideoIndex {
+  async remember(tenantId: string, videoId: string, channelId: string, externalId: string): Promise<{ deletedAt?: string }> {
+    const { Attributes } = await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.youtubeVideo(tenantId, videoId),
+        UpdateExpression: 'SET entity = :entity, videoId = :video, channelId = if_not_exists(channelId, :channel) ADD externalIds :ids',
+        ExpressionAttributeValues: { ':entity': 'YoutubeVideo', ':video': videoId, ':channel': channelId, ':ids': new Set([externalId]) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const deletedAt = Attributes?.deletedAt as string | undefined;
+    return deletedAt ? { deletedAt } : {};
+  }
+
+  async markDeleted(tenantId: string, videoId: string, at: string): Promise<string[]> {
+    const { Attributes } = await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.youtubeVideo(tenantId, videoId),
+        UpdateExpression: 'SET entity = :entity, videoId = :video, deletedAt = if_not_exists(deletedAt, :at)',
+        ExpressionAttributeValues: { ':entity': 'YoutubeVideo', ':video': videoId, ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const ids = Attributes?.externalIds as Set<string> | undefined;
+    return ids ? [...ids].sort() : [];
   }
 }

@@ -3,7 +3,10 @@
  * EventBridge and Secrets Manager; tests hand in fakes.
  */
 import type { OutgoingEvent } from '../events/catalog.js';
-import type { Customer, Identity, Interaction, Page, Tenant, TimelineEntry } from './model.js';
+import type { AuditEntry, AuditInput, AuditQuery } from './audit.js';
+import type { ConsentRecord } from './consent.js';
+import type { ConsentSummary } from './model.js';
+import type { Customer, Identity, Interaction, Page, Tenant, TimelineEntry, YoutubeSubscription } from './model.js';
 
 export interface Clock {
   now(): Date;
@@ -57,10 +60,23 @@ export interface CustomerRepository {
    * claimed meanwhile is left to that customer (a merge decides later).
    */
   attachIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<void>;
+  /**
+   * Updates what the profile shows of identities it already has (handle, name, influence figures), writing
+   * only when something changed.
+   */
+  refreshIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<void>;
   timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>>;
 }
 
 export type RecordOutcome = 'recorded' | 'duplicate' | 'recorded-unpublished';
+
+/**
+ * How long a new interaction is kept: `expiresAt` (epoch seconds, the table's TTL attribute) on the timeline
+ * item and its reference when the person has not given social_profiling consent (domain/retention.ts).
+ */
+export interface InteractionRetention {
+  expiresAt?: number;
+}
 
 export interface InteractionRepository {
   /**
@@ -69,10 +85,75 @@ export interface InteractionRepository {
    * earlier delivery whose publish did not complete, so the caller must publish again (the stored
    * interaction, with its original id, is returned).
    */
-  recordOnce(interaction: Interaction): Promise<{ outcome: RecordOutcome; stored: Interaction }>;
+  recordOnce(interaction: Interaction, retention?: InteractionRetention): Promise<{ outcome: RecordOutcome; stored: Interaction }>;
+  /**
+   * Days the tenant keeps the interactions of people without social_profiling consent (domain/retention.ts);
+   * a store that does not know answers nothing and the default applies.
+   */
+  retentionDays?(tenantId: string): Promise<number>;
   markPublished(interaction: Interaction): Promise<void>;
   /** The stored interaction for a platform id, if any. */
   findByExternalId(tenantId: string, channel: string, externalId: string): Promise<Interaction | undefined>;
   /** Replaces the stored interaction (same key: customer, occurredAt, id). */
   replace(interaction: Interaction): Promise<void>;
+}
+
+/** WebSub leases of the tenant's YouTube channel feeds. */
+export interface YoutubeSubscriptionRepository {
+  /** Records the hub's latest verification of a channel (replaces the previous one). */
+  put(subscription: YoutubeSubscription): Promise<void>;
+  /** Leases that run out before `before` (ISO 8601), soonest first: what a resubscriber renews. */
+  expiringBefore(tenantId: string, before: string, limit?: number): Promise<YoutubeSubscription[]>;
+}
+
+/** Which notifications (interaction externalIds) each YouTube video had, so a delete reaches them all. */
+export interface YoutubeVideoIndex {
+  /** Adds the externalId to the video (idempotent); answers whether the video was already deleted. */
+  remember(tenantId: string, videoId: string, channelId: string, externalId: string): Promise<{ deletedAt?: string }>;
+  /** Marks the video deleted and answers the externalIds noted for it. */
+  markDeleted(tenantId: string, videoId: string, at: string): Promise<string[]>;
+}
+
+/** The consent ledger (domain/consent.ts): append-only records in the customer's partition. */
+export interface ConsentRepository {
+  /**
+   * Appends a record; never overwrites one. With `consumeNonce`, marks a link's nonce used in the same
+   * write, and answers 'nonce-used' (appending nothing) when it was used before.
+   */
+  append(record: ConsentRecord, consumeNonce?: { nonce: string; expiresAt: number }): Promise<'appended' | 'nonce-used'>;
+  /** Every record of the customer, oldest first. */
+  history(tenantId: string, customerId: string): Promise<ConsentRecord[]>;
+  /** Read-modify-write of the profile's consentSummary; undefined when the customer does not exist. */
+  updateSummary(
+    tenantId: string,
+    customerId: string,
+    change: (summary: ConsentSummary | undefined) => ConsentSummary,
+  ): Promise<Customer | undefined>;
+}
+
+export interface EmailMessage {
+  tenantId: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post for marketing messages). */
+  headers?: Record<string, string>;
+  /** Non-personal tags for the provider's reports (purpose, campaign id). */
+  tags?: Record<string, string>;
+}
+
+/** Sends e-mail: SES in AWS, a folder of JSON files (`<dataDir>/outbox/`) locally. */
+export interface EmailSender {
+  send(message: EmailMessage): Promise<{ messageId: string }>;
+}
+
+/**
+ * The audit trail (domain/audit.ts). Use cases call `recordAudit(ports.audit, {...})`, which redacts
+ * personal-looking details before `record`; the adapter assigns the entry's id.
+ */
+export interface AuditLog {
+  record(entry: AuditInput): Promise<AuditEntry>;
+  /** Newest first; with targetId one target's entries, else the tenant's since `since`; `actor` narrows. */
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
 }

@@ -32,6 +32,10 @@ export const InteractionKind = z.enum([
   'quiz',
   'video_view',
   'content',
+  // loyalty actions reported by the brand's own site or app (generic events endpoint)
+  'newsletter_signup',
+  'game',
+  'referral',
 ]);
 export type InteractionKind = z.infer<typeof InteractionKind>;
 
@@ -61,6 +65,7 @@ export const Sources = {
   service: 'social-crm.service',
   campaigns: 'social-crm.campaigns',
   consent: 'social-crm.consent',
+  knowledge: 'social-crm.knowledge',
 } as const;
 
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {
@@ -108,6 +113,11 @@ export const ConsentChanged = defineEvent(
   }),
 );
 export const CustomerErased = defineEvent('CustomerErased', Sources.customers, 1, z.object({ ...customerRef, requestId: z.string() }));
+/**
+ * A step of an erasure job (domain/erasure.ts): the erasure consumer works on the request until its time
+ * runs short, then publishes this again to go on where it stopped. Ids only.
+ */
+export const ErasureRequested = defineEvent('ErasureRequested', Sources.consent, 1, z.object({ ...customerRef, requestId: z.string().min(1) }));
 
 export const InteractionRecorded = defineEvent(
   'InteractionRecorded',
@@ -127,19 +137,42 @@ export const InteractionRecorded = defineEvent(
   }),
 );
 
+/** An order's status as the CRM derives it from the store's facts (paid, cancelled, refunds). */
+export const OrderStatus = z.enum(['pending', 'paid', 'partially_refunded', 'refunded', 'cancelled', 'failed']);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
 const orderData = z.object({
   ...customerRef,
   orderId: z.string(),
   store: Channel,
   total: Money,
   lineItems: z.array(z.object({ productId: z.string(), quantity: z.number().int(), price: Money })),
+  status: OrderStatus.optional(),
+  placedAt: z.string().datetime({ offset: true }).optional(),
 });
 export const OrderPlaced = defineEvent('OrderPlaced', Sources.commerce, 1, orderData);
 export const OrderRefunded = defineEvent(
   'OrderRefunded',
   Sources.commerce,
   1,
-  z.object({ ...customerRef, orderId: z.string(), store: Channel, amount: Money }),
+  z.object({
+    ...customerRef,
+    orderId: z.string(),
+    store: Channel,
+    amount: Money,
+    /** The store's refund id (partial refunds of one order each have their own). */
+    refundId: z.string().optional(),
+    /** Everything refunded on the order so far, this refund included. */
+    refundedTotal: Money.optional(),
+    status: OrderStatus.optional(),
+  }),
+);
+/** A stored order's status changed after it was placed (paid, cancelled, refunded). */
+export const OrderStatusChanged = defineEvent(
+  'OrderStatusChanged',
+  Sources.commerce,
+  1,
+  z.object({ ...customerRef, orderId: z.string(), store: Channel, from: OrderStatus, to: OrderStatus, total: Money }),
 );
 
 export const PointsAwarded = defineEvent(
@@ -194,15 +227,34 @@ export const CampaignCompleted = defineEvent(
   z.object({ campaignId: z.string(), sent: z.number().int(), failed: z.number().int() }),
 );
 
+/**
+ * A step of a customer-knowledge job (domain/knowledge.ts): recompute the tenant's distribution
+ * (`thresholds`), or refresh one page of one stage partition of the customer index (`partition`), for a
+ * tenant recompute or a new segment's back-fill. Each step publishes the next, so no run is long.
+ */
+export const KnowledgeRefreshRequested = defineEvent(
+  'KnowledgeRefreshRequested',
+  Sources.knowledge,
+  1,
+  z.object({
+    jobId: z.string().min(1),
+    step: z.enum(['thresholds', 'partition']),
+    partition: z.object({ stage: Stage, shard: z.number().int().min(0) }).optional(),
+    cursor: z.string().min(1).optional(),
+  }),
+);
+
 export const ALL_EVENTS = [
   CustomerRegistered,
   CustomerUpdated,
   CustomersMerged,
   ConsentChanged,
   CustomerErased,
+  ErasureRequested,
   InteractionRecorded,
   OrderPlaced,
   OrderRefunded,
+  OrderStatusChanged,
   PointsAwarded,
   PointsRedeemed,
   PointsExpired,
@@ -216,6 +268,7 @@ export const ALL_EVENTS = [
   CampaignLaunched,
   MessageSent,
   CampaignCompleted,
+  KnowledgeRefreshRequested,
 ] as const;
 
 /** An event ready to publish: its definition's source and detail-type, and the envelope. */

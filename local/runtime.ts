@@ -7,7 +7,9 @@ import type { SQSEvent } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, setDocumentClient, tableName } from '../adapters/dynamo.js';
 import { setEventPublisher } from '../adapters/event-publisher.js';
-import { setSecretStore, StaticSecretStore, toTenantSecrets } from '../adapters/secrets.js';
+import { OutboxEmailSender, setEmailSender } from '../adapters/email.js';
+import { setSecretStore } from '../adapters/secrets.js';
+import { LocalSecretStore } from '../adapters/local-secret-store.js';
 import { RULES } from '../events/rules.js';
 import { keys } from '../store/keys.js';
 import { DEFAULT_TABLE_NAME } from '../store/table.js';
@@ -17,7 +19,7 @@ import { LocalEventBus } from './bus.js';
 import { ensureTable, LOCAL_AWS, startDynamoDbLocal, type RunningDynamo } from './dynamodb.js';
 import { startHttpServer } from './http-server.js';
 import { invokeWithTimeout } from './lambda-context.js';
-import { loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
+import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
 import { LocalQueue, startPoller } from './sqs-queue.js';
 
 export interface RuntimeOptions {
@@ -71,7 +73,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       if (e.name !== 'ConditionalCheckFailedException') throw e;
     });
   }
-  setSecretStore(new StaticSecretStore(new Map(state.tenants.map((t) => [t.tenantId, toTenantSecrets(t.secrets)]))));
+  // encrypted under the data folder; seeded once, so secrets rotated through /v1/connections survive restarts
+  const secrets = new LocalSecretStore(options.dataDir);
+  secrets.seed(state.tenants.map((t) => [t.tenantId, demoSecretsDocument(t)]));
+  setSecretStore(secrets);
+  // consent links are signed with the data folder's key; e-mails land in <dataDir>/outbox/ as JSON files
+  process.env.CONSENT_TOKEN_KEY = state.consentTokenKey;
+  setEmailSender(new OutboxEmailSender(join(options.dataDir, 'outbox')));
 
   // 4. queues (with their DLQs) and their consumers, as declared
   const queues = new Map<QueueName, { queue: LocalQueue; dlq: LocalQueue }>();
@@ -109,6 +117,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   // 6. the API
   const jwtKey = Buffer.from(state.jwtKey, 'base64');
   const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
+  process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
   const credentials = writeCredentials(options.dataDir, api.url, state);
 
   return {
@@ -124,6 +133,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       for (const p of pollers) await p.stop();
       setEventPublisher(undefined);
       setSecretStore(undefined);
+      setEmailSender(undefined);
       documentClient().destroy();
       setDocumentClient(undefined);
       await dynamo?.stop();

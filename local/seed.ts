@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ROLES, type Role } from '../domain/auth.js';
 import type { Tenant } from '../domain/model.js';
+import type { TenantSecretsDocument } from '../adapters/secrets.js';
 import { devToken } from './jwt.js';
 
 export interface DemoTenant {
@@ -26,6 +27,8 @@ export interface DemoTenant {
 export interface LocalState {
   jwtKey: string;
   tenants: DemoTenant[];
+  /** Signs the consent links (double opt-in, unsubscribe); added to an older data folder on its next start. */
+  consentTokenKey: string;
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -57,9 +60,16 @@ function demoTenant(tenantId: string, name: string, n: number): DemoTenant {
 export function loadOrCreateState(dataDir: string): LocalState {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'state.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalState;
+  if (existsSync(file)) {
+    const existing = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalState> & Omit<LocalState, 'consentTokenKey'>;
+    if (existing.consentTokenKey) return existing as LocalState;
+    const upgraded: LocalState = { ...existing, consentTokenKey: randomBytes(32).toString('base64url') };
+    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
   const state: LocalState = {
     jwtKey: randomBytes(32).toString('base64'),
+    consentTokenKey: randomBytes(32).toString('base64url'),
     tenants: [demoTenant('acme', 'Acme Outdoor', 1), demoTenant('globex', 'Globex Coffee', 2)],
   };
   writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
@@ -73,6 +83,15 @@ export function tenantRecord(t: DemoTenant, now = new Date()): Tenant {
     accounts: Object.fromEntries(Object.entries(t.accounts).map(([k, v]) => [k, [v]])),
     createdAt: now.toISOString(),
   };
+}
+
+/** A demo tenant's secrets as the local secret store keeps them (the Secrets Manager document shape). */
+export function demoSecretsDocument(t: DemoTenant, now = new Date()): TenantSecretsDocument {
+  const at = now.toISOString();
+  const addedAt = Object.fromEntries(
+    Object.entries(t.secrets).map(([group, fields]) => [group, Object.fromEntries(Object.keys(fields).map((field) => [field, [at]]))]),
+  );
+  return { ...t.secrets, addedAt };
 }
 
 export interface Credentials {

@@ -14,6 +14,12 @@ export interface FunctionDeclaration {
     table: 'read' | 'readWrite';
     publishesEvents: boolean;
     readsTenantSecrets: boolean;
+    /** Creates and updates the tenants' Secrets Manager secrets (`${SECRETS_PREFIX}${tenantId}`): the connections API only. */
+    writesTenantSecrets?: boolean;
+    /** Reads the consent link signing key (Secrets Manager secret `CONSENT_TOKEN_SECRET_ID`, or env CONSENT_TOKEN_KEY). */
+    readsConsentKey?: boolean;
+    /** Sends e-mail through SES v2 (ses:SendEmail from the `EMAIL_FROM` identity). */
+    sendsEmail?: boolean;
   };
 }
 
@@ -25,12 +31,65 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
   },
+  xWebhook: {
+    id: 'XWebhook',
+    entry: 'functions/webhooks/x.ts',
+    memoryMb: 512,
+    // X expects an answer within 10 s (the CRC within 3 s)
+    timeoutSeconds: 10,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+  },
+  youtubeWebhook: {
+    id: 'YoutubeWebhook',
+    entry: 'functions/webhooks/youtube.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+  },
+  shopifyWebhook: {
+    id: 'ShopifyWebhook',
+    entry: 'functions/webhooks/shopify.ts',
+    memoryMb: 512,
+    // Shopify gives up on a delivery after ~5 s
+    timeoutSeconds: 10,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+  },
+  woocommerceWebhook: {
+    id: 'WoocommerceWebhook',
+    entry: 'functions/webhooks/woocommerce.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+  },
+  eventsWebhook: {
+    id: 'EventsWebhook',
+    entry: 'functions/webhooks/events.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+  },
   customersApi: {
     id: 'CustomersApi',
     entry: 'functions/api/customers.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    // readWrite only for the usage counters the metering step adds
+    // readWrite: merges move timeline items and identities; publishes CustomersMerged
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+  },
+  connectionsApi: {
+    id: 'ConnectionsApi',
+    entry: 'functions/api/connections.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    // account ids on the tenant record; webhook secrets in Secrets Manager (read and written, never returned)
+    access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: true, writesTenantSecrets: true },
+  },
+  newsroomApi: {
+    id: 'NewsroomApi',
+    entry: 'functions/api/newsroom.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    // reads the newsroom index; readWrite only for the usage counters the metering step adds
     access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: false },
   },
   openApi: {
@@ -46,6 +105,78 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 30,
     access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: false },
+  },
+  consentApi: {
+    id: 'ConsentApi',
+    entry: 'functions/api/consents.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, readsConsentKey: true, sendsEmail: true },
+  },
+  consentPublic: {
+    id: 'ConsentPublic',
+    entry: 'functions/public/consent.ts',
+    memoryMb: 512,
+    // RFC 8058 senders expect a quick answer to the one-click POST
+    timeoutSeconds: 10,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, readsConsentKey: true },
+  },
+  auditApi: {
+    id: 'AuditApi',
+    entry: 'functions/api/audit.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    // readWrite only for the usage counters the metering step adds
+    access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: false },
+  },
+  customerKnowledge: {
+    id: 'CustomerKnowledge',
+    entry: 'functions/consumers/customer-knowledge.ts',
+    memoryMb: 1024,
+    // a recompute step reads every customer's inputs of a tenant (about a million in a few minutes)
+    timeoutSeconds: 300,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+  },
+  segmentsApi: {
+    id: 'SegmentsApi',
+    entry: 'functions/api/segments.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    // publishes the back-fill steps of a new segment
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+  },
+  knowledgeApi: {
+    id: 'KnowledgeApi',
+    entry: 'functions/api/knowledge.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    // publishes the first step of a recompute
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+  },
+  privacyApi: {
+    id: 'PrivacyApi',
+    entry: 'functions/api/privacy.ts',
+    memoryMb: 1024,
+    // the export reads a person's whole history in one request (API Gateway waits at most 30 s)
+    timeoutSeconds: 28,
+    // readWrite: erasure requests, retention setting, audit entries; publishes the first erasure step
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+  },
+  consentRetention: {
+    id: 'ConsentRetention',
+    entry: 'functions/consumers/consent-retention.ts',
+    memoryMb: 512,
+    // pages through one person's interactions (a few thousand items at most)
+    timeoutSeconds: 120,
+    access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: false },
+  },
+  erasure: {
+    id: 'Erasure',
+    entry: 'functions/consumers/erasure.ts',
+    memoryMb: 1024,
+    // works until ~30 s before the timeout, then hands on to the next step (ErasureRequested)
+    timeoutSeconds: 300,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

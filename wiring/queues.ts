@@ -23,6 +23,30 @@ export const QUEUES = {
     dlqRetentionDays: 14,
     consumer: { function: 'customerActivity', batchSize: 10, maxBatchingWindowSeconds: 1 },
   },
+  'customer-knowledge': {
+    name: 'customer-knowledge',
+    // six times the consumer's timeout
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: { function: 'customerKnowledge', batchSize: 10, maxBatchingWindowSeconds: 1 },
+  },
+  'consent-retention': {
+    name: 'consent-retention',
+    // six times the consumer's timeout
+    visibilityTimeoutSeconds: 720,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: { function: 'consentRetention', batchSize: 10, maxBatchingWindowSeconds: 1 },
+  },
+  erasure: {
+    name: 'erasure',
+    // six times the consumer's timeout; one request per invocation, each step hands on to the next
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: { function: 'erasure', batchSize: 1, maxBatchingWindowSeconds: 0 },
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof QUEUES;

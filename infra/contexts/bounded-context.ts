@@ -14,8 +14,10 @@ import type { DurableQueue } from '../stateful-stack.js';
 
 /** Which context owns which function. Every function belongs to exactly one (checked at synth). */
 export const BOUNDED_CONTEXTS = {
-  SocialIngest: ['metaWebhook'],
-  Customers: ['customersApi', 'customerActivity'],
+  SocialIngest: ['metaWebhook', 'xWebhook', 'youtubeWebhook', 'connectionsApi', 'newsroomApi'],
+  Commerce: ['shopifyWebhook', 'woocommerceWebhook', 'eventsWebhook'],
+  Customers: ['customersApi', 'customerActivity', 'customerKnowledge', 'segmentsApi', 'knowledgeApi'],
+  Consent: ['consentApi', 'consentPublic', 'auditApi'],
   Platform: ['openApi'],
 } as const satisfies Record<string, readonly FunctionKey[]>;
 

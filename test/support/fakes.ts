@@ -5,6 +5,7 @@ import type { OutgoingEvent } from '../../events/catalog.js';
 import type { Customer, Identity, Interaction, Page, TimelineEntry } from '../../domain/model.js';
 import type { CustomerRepository, EventPublisher, InteractionRepository, NewProspect, RecordOutcome } from '../../domain/ports.js';
 import type { TextAnalyzer } from '../../domain/text-analysis.js';
+import { refreshedIdentities } from '../../domain/identity.js';
 
 export class FakeCustomers implements CustomerRepository {
   readonly customers = new Map<string, Customer>();
@@ -23,6 +24,10 @@ export class FakeCustomers implements CustomerRepository {
     for (const key of all) this.identities.set(key, customer.id);
     this.customers.set(customer.id, customer);
     return { customerId: customer.id, created: true };
+  }
+  async refreshIdentities(tenantId: string, customerId: string, identities: Identity[]) {
+    const customer = this.customers.get(customerId);
+    if (customer?.tenantId === tenantId) this.customers.set(customerId, refreshedIdentities(customer, identities));
   }
   async attachIdentities(tenantId: string, customerId: string, identities: Identity[]) {
     const customer = this.customers.get(customerId)!;
@@ -89,3 +94,66 @@ export function sequentialIds(prefix = 'id') {
 }
 
 export const fixedClock = (iso = '2026-11-23T10:00:00.000Z') => ({ now: () => new Date(iso) });
+
+/**
+ * Orders, delivery records and profile writes in memory (domain/orders.ts OrderRepository and
+ * domain/registration.ts ProfileStore), over the customers of a FakeCustomers. `failNextSave` makes the
+ * next save answer 'stale' once (a concurrent writer).
+ */
+export class FakeCommerceStore {
+  readonly orders = new Map<string, { order: import('../../domain/orders.js').Order; rev: number; pendingEvents: OutgoingEvent[] }>();
+  readonly deliveries = new Map<string, { published: boolean; events: OutgoingEvent[] }>();
+  readonly revs = new Map<string, number>();
+  failNextSave = false;
+  constructor(private readonly customers: FakeCustomers) {}
+
+  private orderKey = (tenantId: string, store: string, orderId: string) => `${tenantId}|${store}|${orderId}`;
+  private deliveryKey = (tenantId: string, d: { source: string; key: string }) => `${tenantId}|${d.source}|${d.key}`;
+
+  async get(tenantId: string, store: string, orderId: string) {
+    const stored = this.orders.get(this.orderKey(tenantId, store, orderId));
+    return stored && structuredClone(stored);
+  }
+  async save(order: import('../../domain/orders.js').Order, expectedRev: number | null, pendingEvents: OutgoingEvent[], delivery: { source: string; key: string }) {
+    if (this.deliveries.has(this.deliveryKey(order.tenantId, delivery))) return 'duplicate' as const;
+    const key = this.orderKey(order.tenantId, order.store, order.orderId);
+    const current = this.orders.get(key);
+    if (this.failNextSave || (current?.rev ?? null) !== expectedRev) {
+      this.failNextSave = false;
+      return 'stale' as const;
+    }
+    this.deliveries.set(this.deliveryKey(order.tenantId, delivery), { published: true, events: [] });
+    this.orders.set(key, structuredClone({ order, rev: (expectedRev ?? -1) + 1, pendingEvents }));
+    return 'saved' as const;
+  }
+  async clearPending(tenantId: string, store: string, orderId: string, eventIds: string[]) {
+    const stored = this.orders.get(this.orderKey(tenantId, store, orderId));
+    if (!stored) return;
+    stored.pendingEvents = stored.pendingEvents.filter((e) => !eventIds.includes(e.detail.metadata.eventId));
+    stored.rev += 1;
+  }
+  async seen(tenantId: string, delivery: { source: string; key: string }) {
+    return this.deliveries.has(this.deliveryKey(tenantId, delivery));
+  }
+  async getForUpdate(tenantId: string, customerId: string) {
+    const customer = await this.customers.get(tenantId, customerId);
+    return customer && { customer: structuredClone(customer), rev: this.revs.get(customerId) ?? 0 };
+  }
+  async commit(tenantId: string, change: { customer: Customer; rev: number } | undefined, delivery: { source: string; key: string } | undefined, events: OutgoingEvent[]) {
+    if (delivery && this.deliveries.has(this.deliveryKey(tenantId, delivery))) return 'duplicate' as const;
+    if (change && (this.revs.get(change.customer.id) ?? 0) !== change.rev) return 'stale' as const;
+    if (delivery) this.deliveries.set(this.deliveryKey(tenantId, delivery), { published: events.length === 0, events });
+    if (change) {
+      this.customers.customers.set(change.customer.id, structuredClone(change.customer));
+      this.revs.set(change.customer.id, change.rev + 1);
+    }
+    return 'saved' as const;
+  }
+  async getDelivery(tenantId: string, delivery: { source: string; key: string }) {
+    return this.deliveries.get(this.deliveryKey(tenantId, delivery));
+  }
+  async markPublished(tenantId: string, delivery: { source: string; key: string }) {
+    const record = this.deliveries.get(this.deliveryKey(tenantId, delivery));
+    if (record) record.published = true;
+  }
+}
