@@ -5,14 +5,18 @@ import { z } from 'zod';
 import { ROUTES } from '../wiring/routes.js';
 import { apiSchemas } from './schemas.js';
 
+const SUCCESS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted: the work goes on; poll or repeat' };
+
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input',
   401: 'Missing or invalid credentials (token or webhook signature)',
   403: 'The caller lacks the role, or a handshake token did not match',
   404: 'Not found, or another tenant’s',
   409: 'Conflict',
+  410: 'Gone: the link expired or was used',
   413: 'Payload too large',
   429: 'Throttled',
+  502: 'An upstream service (e-mail, platform) failed',
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -47,14 +51,16 @@ export function buildOpenApiDocument(serverUrl?: string) {
       schema: { type: 'string' },
     }));
     const query = route.openapi.query ? queryParameters(toSchema(route.openapi.query, 'input')) : [];
+    const content = route.openapi.response
+      ? { 'application/json': { schema: toSchema(route.openapi.response, 'output') } }
+      : { [route.openapi.responseContentType ?? 'application/json']: { schema: {} } };
+    const successStatus = route.openapi.successStatus ?? 200;
     const responses: Record<string, unknown> = {
-      '200': {
-        description: 'OK',
-        content: route.openapi.response
-          ? { 'application/json': { schema: toSchema(route.openapi.response, 'output') } }
-          : { [route.openapi.responseContentType ?? 'application/json']: { schema: {} } },
-      },
+      [String(successStatus)]: { description: SUCCESS_TEXT[successStatus] ?? 'OK', content },
     };
+    for (const [status, description] of Object.entries(route.openapi.otherStatuses ?? {})) {
+      responses[status] = { description, content };
+    }
     for (const status of route.openapi.errors) {
       responses[String(status)] = {
         description: ERROR_TEXT[status] ?? 'Error',

@@ -65,6 +65,10 @@ export interface RouteDeclaration {
     response?: z.ZodType;
     /** Non-JSON success (handshakes). */
     responseContentType?: string;
+    /** The success status when it is not 200 (201 created, 202 accepted). */
+    successStatus?: number;
+    /** Other non-error answers, with what they mean; they share the response schema. */
+    otherStatuses?: Readonly<Record<number, string>>;
     errors: readonly number[];
   };
 }
@@ -161,7 +165,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     function: 'customersApi',
     auth: { roles: READERS },
     summary: 'A customer profile with its identities',
-    openapi: { tag: 'customers', response: CustomerView, errors: [401, 403, 404] },
+    openapi: { otherStatuses: { 308: 'Merged into another customer: Location names it, body { id, mergedInto }' }, tag: 'customers', response: CustomerView, errors: [401, 403, 404] },
   },
   {
     method: 'GET',
@@ -178,7 +182,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     auth: { roles: ['admin', 'marketer'] },
     summary:
       'Register a customer from a sign-up form (201; 200 when a known but unregistered person registers; 409 with details.customerId when already registered); publishes CustomerRegistered',
-    openapi: { tag: 'customers', body: CustomerRegistration, response: CustomerView, errors: [400, 401, 403, 409] },
+    openapi: { successStatus: 201, otherStatuses: { 200: 'A known, unregistered person registered: same id' }, tag: 'customers', body: CustomerRegistration, response: CustomerView, errors: [400, 401, 403, 409] },
   },
   {
     method: 'PATCH',
@@ -196,7 +200,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     auth: { roles: ['admin', 'marketer'] },
     summary:
       'Merge another customer (mergeWith) into this one: identities and timeline move here, the other becomes a pointer (GET answers 308). Safe to repeat; 202 means repeat to finish',
-    openapi: { tag: 'customers', body: CustomerMergeRequest, response: CustomerMergeView, errors: [400, 401, 403, 404, 409] },
+    openapi: { otherStatuses: { 202: 'The time budget ran out between steps: repeat the request to finish' }, tag: 'customers', body: CustomerMergeRequest, response: CustomerMergeView, errors: [400, 401, 403, 404, 409] },
   },
   {
     method: 'GET',
@@ -244,7 +248,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     function: 'consentApi',
     auth: { roles: ['marketer', 'admin'] },
     summary: 'Record a consent decision (201); e-mail marketing grants stay pending until the e-mailed link is followed',
-    openapi: { tag: 'consent', body: ConsentChangeRequest, response: ConsentRecordView, errors: [400, 401, 403, 404, 409, 413, 502] },
+    openapi: { successStatus: 201, tag: 'consent', body: ConsentChangeRequest, response: ConsentRecordView, errors: [400, 401, 403, 404, 409, 413, 502] },
   },
   {
     method: 'GET',
@@ -284,7 +288,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     function: 'segmentsApi',
     auth: { roles: ['admin', 'marketer'] },
     summary: 'Define a segment by a rule (stage, RFM, CLV, shares, tier, channels, consent, days since, tags; and/or/not); existing customers are back-filled',
-    openapi: { tag: 'segments', body: SegmentCreate, response: SegmentView, errors: [400, 401, 403, 409] },
+    openapi: { successStatus: 201, tag: 'segments', body: SegmentCreate, response: SegmentView, errors: [400, 401, 403, 409] },
   },
   {
     method: 'GET',
@@ -356,7 +360,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     function: 'knowledgeApi',
     auth: { roles: ['admin'] },
     summary: 'Recompute the distribution, then every customer and segment membership (202: a job)',
-    openapi: { tag: 'knowledge', response: KnowledgeJobView, errors: [401, 403] },
+    openapi: { successStatus: 202, tag: 'knowledge', response: KnowledgeJobView, errors: [401, 403] },
   },
   {
     method: 'GET',
