@@ -1,132 +1,184 @@
 /**
- * `npm run bench`: figures for the comment slice on this machine, through the local runtime (real HTTP,
- * DynamoDB Local, the in-process bus and queues). Prints throughput, latency percentiles, DynamoDB units
- * per comment, and memory. Through DynamoDB Local the figures are bound by the emulator (a few hundred
- * writes/s, SQLite underneath), so the in-function rate is printed too: what the code itself costs. Sizes: BENCH_COMMENTS (default 2000), BENCH_CONCURRENCY (default 16).
+ * `npm run bench`: figures for every ingest path on this machine, through the local runtime (real HTTP,
+ * DynamoDB Local, the in-process bus and queues with their consumers).
+ *
+ * Per scenario: throughput with BENCH_CONCURRENCY deliveries in flight, latency p50/p99 one at a time and
+ * under load, and the DynamoDB read/write units and billed milliseconds the webhook function used per
+ * delivery (from the metering counters, i.e. what DynamoDB itself reported). Through DynamoDB Local the
+ * throughput is bound by the emulator (a few hundred writes/s, SQLite underneath, one machine), so the
+ * in-function work of the comment path is measured alone too: what the code itself costs per event.
+ *
+ * Sizes: BENCH_EVENTS per scenario (default 300), BENCH_CONCURRENCY (default 8), BENCH_ONLY=name,name.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../adapters/dynamo.js';
-import { startLocalRuntime } from '../local/runtime.js';
-import { keys } from '../store/keys.js';
-import { feedComment, metaSignature, pageDelivery } from '../test/support/webhooks.js';
-import { hmacMatches } from '../domain/ingest/signatures.js';
-import { extractMetaSignals, MetaDelivery } from '../domain/ingest/meta.js';
 import { lexiconTextAnalyzer } from '../adapters/lexicon-text-analyzer.js';
+import { extractMetaSignals, MetaDelivery } from '../domain/ingest/meta.js';
+import { hmacMatches } from '../domain/ingest/signatures.js';
+import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
+import { keys } from '../store/keys.js';
+import { changesEntry, delivery, pageComment, wabaDelivery, whatsappText } from '../test/support/meta.js';
+import { bigId, postEvent, postShopify, shopifyOrderBody, uniqueEmail } from '../test/support/stores.js';
+import { postMeta, metaSignature, feedComment, pageDelivery } from '../test/support/webhooks.js';
+import { postX, tweet, xDelivery, xUser } from '../test/support/x.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-const COMMENTS = Number(process.env.BENCH_COMMENTS ?? 2000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const LATENCY_SAMPLES = Math.min(100, EVENTS);
+const ONLY = process.env.BENCH_ONLY?.split(',');
+
+type Tenant = LocalRuntime['credentials']['tenants'][number];
+interface Scenario {
+  name: string;
+  /** The function whose usage counters tell the units per delivery. */
+  functionId: string;
+  send(runtime: LocalRuntime, tenant: Tenant, i: number): Promise<Response>;
+}
+
+const COMMENTS = ['Love the new jacket, great fit! 😍', 'Mi pedido no llegó, pésimo servicio 😡', 'Where can I buy the blue one?'];
+const text = (i: number) => COMMENTS[i % COMMENTS.length]!;
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'facebook-comment',
+    functionId: 'MetaWebhook',
+    send: (rt, t, i) =>
+      postMeta(rt.url, t.tenantId, t.secrets.meta.appSecret, delivery('page', [changesEntry(t.accounts.facebook, [pageComment({ pageId: t.accounts.facebook, fromId: `fb${i % 97}`, message: text(i) })])])),
+  },
+  {
+    name: 'whatsapp-message',
+    functionId: 'MetaWebhook',
+    send: (rt, t, i) =>
+      postMeta(rt.url, t.tenantId, t.secrets.meta.appSecret, wabaDelivery([whatsappText({ phoneNumberId: t.accounts.whatsapp, waId: `3460011${String(i % 89).padStart(4, '0')}`, body: text(i) })])),
+  },
+  {
+    name: 'x-mention',
+    functionId: 'XWebhook',
+    send: (rt, t, i) =>
+      postX(
+        rt.url,
+        t.tenantId,
+        t.secrets.x.consumerSecret,
+        xDelivery(t.accounts.x, {
+          tweet_create_events: [tweet({ text: `@brand ${text(i)}`, user: xUser({ id: `77${i % 83}`, screenName: `fan${i % 83}` }), mentions: [{ id: t.accounts.x, screenName: 'brand' }] })],
+        }),
+      ),
+  },
+  {
+    name: 'shopify-order',
+    functionId: 'ShopifyWebhook',
+    send: (rt, t, i) => postShopify(rt.url, t.tenantId, t.secrets.shopify.secret, 'orders/create', shopifyOrderBody({ orderId: bigId(), customerId: bigId(), email: uniqueEmail(`b${i % 71}`), cancelled: false, financialStatus: 'paid' })),
+  },
+  {
+    name: 'events-order-placed',
+    functionId: 'EventsWebhook',
+    send: (rt, t, i) =>
+      postEvent(rt.url, t.tenantId, t.secrets.events.secret, 'order.placed', {
+        orderId: `web-${Date.now()}-${i}`,
+        customer: { email: `web${i % 67}@example.com` },
+        total: { amount: '59.90', currency: 'EUR' },
+        lineItems: [{ productId: `sku-${i % 13}`, quantity: 1, price: { amount: '59.90', currency: 'EUR' } }],
+      }),
+  },
+];
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-async function usageOf(tenantId: string) {
+async function usage(tenantId: string, functionId: string) {
   const day = new Date().toISOString().slice(0, 10);
-  const byFunction: Record<string, { invocations: number; readUnits: number; writeUnits: number; billedMs: number }> = {};
+  const total = { readUnits: 0, writeUnits: 0, billedMs: 0, invocations: 0 };
   for (const pk of keys.usageShards(tenantId, day)) {
     const { Items } = await documentClient().send(
       new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
     );
     for (const row of Items ?? []) {
-      const f = (byFunction[row.functionName as string] ??= { invocations: 0, readUnits: 0, writeUnits: 0, billedMs: 0 });
-      f.invocations += row.invocations as number;
-      f.readUnits += row.readUnits as number;
-      f.writeUnits += row.writeUnits as number;
-      f.billedMs += row.billedMs as number;
+      if (row.functionName !== functionId) continue;
+      for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += (row[k] as number) ?? 0;
     }
   }
-  return byFunction;
+  return total;
 }
 
-/** The webhook's own work per comment, without I/O: verify, parse, validate, extract, analyse. */
+async function timed(send: () => Promise<Response>): Promise<number> {
+  const t0 = performance.now();
+  const res = await send();
+  const body = await res.text();
+  if (res.status >= 300) throw new Error(`answered ${res.status}: ${body.slice(0, 300)}`);
+  return performance.now() - t0;
+}
+
+async function runScenario(runtime: LocalRuntime, scenario: Scenario, tenant: Tenant) {
+  let n = 0;
+  for (let i = 0; i < 10; i++) await timed(() => scenario.send(runtime, tenant, n++)); // warm-up
+  const alone: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) alone.push(await timed(() => scenario.send(runtime, tenant, n++)));
+  await runtime.drain(300_000);
+
+  const before = await usage(tenant.tenantId, scenario.functionId);
+  const loaded: number[] = [];
+  let sent = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (sent < EVENTS) {
+        sent++;
+        loaded.push(await timed(() => scenario.send(runtime, tenant, n++)));
+      }
+    }),
+  );
+  const ingestSeconds = (performance.now() - started) / 1000;
+  await runtime.drain(300_000);
+  const endToEndSeconds = (performance.now() - started) / 1000;
+  const after = await usage(tenant.tenantId, scenario.functionId);
+  alone.sort((a, b) => a - b);
+  loaded.sort((a, b) => a - b);
+  const per = (k: keyof typeof after) => (after[k] - before[k]) / EVENTS;
+  return {
+    scenario: scenario.name,
+    'events/s': Math.round(EVENTS / ingestSeconds),
+    'end-to-end/s': Math.round(EVENTS / endToEndSeconds),
+    'p50 alone ms': percentile(alone, 50).toFixed(1),
+    'p99 alone ms': percentile(alone, 99).toFixed(1),
+    [`p50 @${CONCURRENCY} ms`]: percentile(loaded, 50).toFixed(1),
+    [`p99 @${CONCURRENCY} ms`]: percentile(loaded, 99).toFixed(1),
+    'WCU/event': per('writeUnits').toFixed(2),
+    'RCU/event': per('readUnits').toFixed(2),
+    'billed ms/event': per('billedMs').toFixed(1),
+  };
+}
+
+/** The comment path's own work, without I/O: verify, parse, validate, extract, analyse. */
 async function inFunctionWork(n: number) {
   const secret = 'bench-secret';
-  const bodies = Array.from({ length: 200 }, (_, i) =>
-    Buffer.from(pageDelivery('1', [feedComment({ pageId: '1', fromId: `p${i}`, message: i % 2 ? 'Love the new jacket, great fit!' : 'Mi pedido no llegó, pésimo servicio 😡' })])),
-  );
+  const bodies = Array.from({ length: 200 }, (_, i) => Buffer.from(pageDelivery('1', [feedComment({ pageId: '1', fromId: `p${i}`, message: text(i) })])));
   const signatures = bodies.map((b) => metaSignature(secret, b).slice('sha256='.length));
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const k = i % bodies.length;
-    if (!hmacMatches({ algorithm: 'sha256', secrets: [secret], signed: bodies[k]!, provided: signatures[k]!, encoding: 'hex' })) throw new Error('bad');
+    if (!hmacMatches({ algorithm: 'sha256', secrets: [secret], signed: bodies[k]!, provided: signatures[k]!, encoding: 'hex' })) throw new Error('bad signature');
     const { signals } = extractMetaSignals(MetaDelivery.parse(JSON.parse(bodies[k]!.toString('utf8'))), ['1']);
     await lexiconTextAnalyzer.analyze(signals.map((s) => s.text ?? ''));
   }
-  return n / ((performance.now() - t0) / 1000);
+  return Math.round(n / ((performance.now() - t0) / 1000));
 }
 
 async function main() {
-  const cpuRate = await inFunctionWork(20_000);
+  console.log(`Social CRM benchmark: ${EVENTS} deliveries per scenario, ${CONCURRENCY} in flight; node ${process.version}`);
+  console.log(`in-function work of a comment (verify + parse + analyse, no I/O): ${await inFunctionWork(20_000)} comments/s on one core`);
   const dataDir = mkdtempSync(join(tmpdir(), 'social-crm-bench-'));
-  console.log(`Social CRM benchmark: ${COMMENTS} Facebook comments, ${CONCURRENCY} concurrent deliveries`);
   const runtime = await startLocalRuntime({ port: 0, dataDir });
   const tenant = runtime.credentials.tenants[0]!;
-  const page = tenant.accounts.facebook;
-  const authors = Math.max(1, Math.floor(COMMENTS / 4)); // four comments per person on average
-
-  // warm-up: load modules, open connections
-  for (let i = 0; i < 20; i++) await send(i, true);
-
-  // phase 1: one delivery at a time, for latency without queueing
-  const latencies: number[] = [];
-  const LATENCY_SAMPLES = Math.min(200, COMMENTS);
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const t0 = performance.now();
-    await send(1_000_000 + i, false);
-    latencies.push(performance.now() - t0);
+  const rows = [];
+  for (const scenario of SCENARIOS) {
+    if (ONLY && !ONLY.includes(scenario.name)) continue;
+    rows.push(await runScenario(runtime, scenario, tenant));
   }
-  await runtime.drain(120_000);
-
-  // phase 2: CONCURRENCY deliveries in flight, for throughput
-  const concurrentLatencies: number[] = [];
-  let next = 0;
-  async function worker() {
-    while (next < COMMENTS) {
-      const i = next++;
-      const t0 = performance.now();
-      await send(i, false);
-      concurrentLatencies.push(performance.now() - t0);
-    }
-  }
-  async function send(i: number, warmup: boolean) {
-    const body = pageDelivery(page, [
-      feedComment({ pageId: page, fromId: `${warmup ? 'w' : 'p'}${i % authors}`, message: i % 3 ? 'Love the new jacket, great fit!' : 'Mi pedido no llegó, pésimo servicio 😡', commentId: `${warmup ? 'w' : 'c'}_${i}` }),
-    ]);
-    const res = await fetch(`${runtime.url}/webhooks/${tenant.tenantId}/meta`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(tenant.secrets.meta.appSecret, body) },
-      body,
-    });
-    if (res.status !== 200) throw new Error(`delivery ${i} answered ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
-  }
-  const before = await usageOf(tenant.tenantId);
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const ingestSeconds = (performance.now() - started) / 1000;
-  await runtime.drain(120_000);
-  const totalSeconds = (performance.now() - started) / 1000;
-  const after = await usageOf(tenant.tenantId);
-
-  latencies.sort((a, b) => a - b);
-  concurrentLatencies.sort((a, b) => a - b);
-  const delta = (fn: string, field: 'writeUnits' | 'readUnits' | 'billedMs' | 'invocations') => (after[fn]?.[field] ?? 0) - (before[fn]?.[field] ?? 0);
-  const rows: [string, string][] = [
-    ['in-function work (verify+parse+analyse, no I/O)', `${cpuRate.toFixed(0)} comments/s on one core`],
-    ['webhook throughput', `${(COMMENTS / ingestSeconds).toFixed(0)} comments/s (${ingestSeconds.toFixed(1)} s)`],
-    ['end to end (incl. activity consumer)', `${(COMMENTS / totalSeconds).toFixed(0)} comments/s (${totalSeconds.toFixed(1)} s)`],
-    ['webhook latency p50 / p99, one at a time', `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} ms`],
-    [`webhook latency p50 / p99, ${CONCURRENCY} in flight`, `${percentile(concurrentLatencies, 50).toFixed(1)} / ${percentile(concurrentLatencies, 99).toFixed(1)} ms`],
-    ['DynamoDB write units per comment (webhook)', (delta('MetaWebhook', 'writeUnits') / COMMENTS).toFixed(2)],
-    ['DynamoDB read units per comment (webhook)', (delta('MetaWebhook', 'readUnits') / COMMENTS).toFixed(2)],
-    ['DynamoDB write units per comment (activity consumer)', (delta('CustomerActivity', 'writeUnits') / COMMENTS).toFixed(2)],
-    ['billed ms per comment (webhook)', (delta('MetaWebhook', 'billedMs') / COMMENTS).toFixed(1)],
-    ['process RSS', `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (runtime + load generator, one process)`],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  console.table(rows);
+  console.log(`process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (runtime, consumers and load generator in one process)`);
   await runtime.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
