@@ -21,7 +21,7 @@ export interface BuildAppProps {
   nag?: boolean;
   outdir?: string;
   stateful?: Omit<StatefulStackProps, 'description'>;
-  stateless?: Pick<StatelessStackProps, 'secretsPrefix' | 'apiThrottle'>;
+  stateless?: Pick<StatelessStackProps, 'secretsPrefix' | 'apiThrottle' | 'emailFrom' | 'sesConfigurationSet' | 'publicApiUrl'>;
 }
 
 export interface BuiltApp {
@@ -36,7 +36,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
   const app = new App({ ...(props.context && { context: props.context }), ...(props.outdir && { outdir: props.outdir }) });
 
   const stateful = new StatefulStack(app, STACK_NAMES.stateful, {
-    description: 'Social CRM data: table, event bus and archive, queues and DLQs, user pool',
+    description: 'Social CRM data: table, event bus and archive, queues and DLQs, user pool, consent signing key',
     ...props.stateful,
   });
   const stateless = new StatelessStack(app, STACK_NAMES.stateless, {
@@ -46,6 +46,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     queues: stateful.queues,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    consentTokenSecret: stateful.consentTokenSecret,
     ...props.stateless,
   });
 

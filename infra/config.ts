@@ -16,6 +16,25 @@ export const SERVICE_NAME = 'social-crm';
  */
 export const DEFAULT_SECRETS_PREFIX = 'social-crm/tenants/';
 
+/**
+ * Name of the Secrets Manager secret that holds the consent link signing key(s). Deliberately outside
+ * DEFAULT_SECRETS_PREFIX: the functions that read tenant secrets must not read this key (checked at synth).
+ */
+export const CONSENT_TOKEN_SECRET_NAME = 'social-crm/consent-token-key';
+
+/** What `emailFrom` is when neither a stack prop nor the context sets it: replace it before deploying (infra/README.md). */
+export const DEFAULT_EMAIL_FROM = 'no-reply@example.com';
+
+/**
+ * Deploy-time settings read from the CDK context (`cdk deploy -c emailFrom=crm@brand.example`) when the
+ * app's props do not set them. infra/README.md describes each.
+ */
+export const CONTEXT_KEYS = {
+  emailFrom: 'emailFrom',
+  sesConfigurationSet: 'sesConfigurationSet',
+  publicApiUrl: 'publicApiUrl',
+} as const;
+
 /** Physical SQS names: the bus name as a prefix keeps them together in the console. */
 export function queueNames(name: QueueName): { queue: string; dlq: string } {
   return { queue: `${BUS_NAME}-${name}`, dlq: `${BUS_NAME}-${name}-dlq` };
@@ -29,4 +48,6 @@ export const OUTPUTS = {
   tableName: 'TableName',
   eventBusName: 'EventBusName',
   secretsPrefix: 'TenantSecretsPrefix',
+  consentTokenSecret: 'ConsentTokenSecretArn',
+  publicApiUrl: 'PublicApiUrl',
 } as const;

@@ -9,6 +9,7 @@ import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -26,11 +27,44 @@ export interface HouseFunctionResources {
   bus: IEventBus;
   /** Secrets Manager name prefix of the tenant webhook secrets (`${prefix}${tenantId}`). */
   secretsPrefix: string;
+  /** The consent link signing key(s) (stateful stack): read by functions with `readsConsentKey`. */
+  consentTokenSecret: ISecret;
+  /** Where functions with `sendsEmail` send from. */
+  email: EmailSettings;
+}
+
+/** SES v2 sending settings (infra/README.md: `emailFrom`, `sesConfigurationSet`). */
+export interface EmailSettings {
+  /** EMAIL_FROM: `address@domain` or `Display Name <address@domain>`; the address or its domain is a verified SES identity. */
+  from: string;
+  /** SES_CONFIGURATION_SET, when sending should go through one (event publishing, dedicated IPs). */
+  configurationSet?: string;
+}
+
+/** The bare address of an EMAIL_FROM value (`Name <a@b>` or `a@b`) and its domain; throws on anything else. */
+export function senderAddress(from: string): { address: string; domain: string } {
+  const address = (/<([^<>]+)>\s*$/.exec(from)?.[1] ?? from).trim();
+  const match = /^[^\s@<>]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/.exec(address);
+  if (!match) throw new Error(`emailFrom "${from}" is not an e-mail address (address@domain or Name <address@domain>)`);
+  return { address, domain: match[1]!.toLowerCase() };
 }
 
 export interface HouseFunctionProps extends HouseFunctionResources {
   declaration: FunctionDeclaration;
 }
+
+/**
+ * Tenant secret actions. Writers read the document first (read-modify-write in the connections API), then
+ * PutSecretValue, or CreateSecret the first time; CreateSecret with Tags also needs TagResource
+ * (adapters/secrets.ts `putTenantSecrets`). No DeleteSecret, no DescribeSecret: the adapter uses neither.
+ */
+const TENANT_SECRET_ACTIONS = {
+  read: ['secretsmanager:GetSecretValue'],
+  write: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret'],
+} as const;
+
+/** The only tag key adapters/secrets.ts puts on a tenant secret. */
+export const TENANT_SECRET_TAG_KEY = 'social-crm:tenant';
 
 /** Table actions per access level. No Scan: no request path scans the table (DESIGN §3). */
 const TABLE_ACTIONS = {
@@ -46,10 +80,11 @@ export class HouseFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: LogGroup;
+  private tenantPrefixAcknowledged = false;
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     super(scope, id);
-    const { declaration, table, bus, secretsPrefix } = props;
+    const { declaration, table, bus, secretsPrefix, consentTokenSecret, email } = props;
 
     // our own role, so the function gets no AWS managed policy (AWSLambdaBasicExecutionRole allows every log group)
     this.role = new iam.Role(this, 'Role', {
@@ -100,7 +135,11 @@ export class HouseFunction extends Construct {
 
     this.bindTable(table, declaration.access.table);
     if (declaration.access.publishesEvents) this.allowPublishingTo(bus);
-    if (declaration.access.readsTenantSecrets) this.allowReadingTenantSecrets(secretsPrefix);
+    const access: FunctionDeclaration['access'] = declaration.access;
+    if (access.readsTenantSecrets) this.allowReadingTenantSecrets(secretsPrefix);
+    if (access.writesTenantSecrets) this.allowWritingTenantSecrets(secretsPrefix);
+    if (access.readsConsentKey) this.allowReadingConsentKey(consentTokenSecret);
+    if (access.sendsEmail) this.allowSendingEmail(email);
 
     Validations.of(this.rolePolicy()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -133,14 +172,73 @@ export class HouseFunction extends Construct {
 
   /** secretsmanager:GetSecretValue on the tenant-secrets prefix only. */
   allowReadingTenantSecrets(prefix: string): void {
-    const arn = Stack.of(this).formatArn({
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...TENANT_SECRET_ACTIONS.read], resources: [this.tenantSecretsArn(prefix)] }));
+    this.acknowledgeTenantPrefix(prefix);
+  }
+
+  /**
+   * Read, put and create on the tenant-secrets prefix only, and TagResource there with the one tag key the
+   * adapter sets (so the writer cannot re-tag a secret into some other tag-based access scheme).
+   */
+  allowWritingTenantSecrets(prefix: string): void {
+    const arn = this.tenantSecretsArn(prefix);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...TENANT_SECRET_ACTIONS.write], resources: [arn] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:TagResource'],
+        resources: [arn],
+        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_SECRET_TAG_KEY] } },
+      }),
+    );
+    this.acknowledgeTenantPrefix(prefix);
+  }
+
+  /**
+   * The consent signing key: CONSENT_TOKEN_SECRET_ID (its ARN) and GetSecretValue on that one secret, which
+   * is all adapters/consent-config.ts calls (no DescribeSecret). The default aws/secretsmanager key needs no
+   * KMS grant.
+   */
+  allowReadingConsentKey(secret: ISecret): void {
+    this.function.addEnvironment('CONSENT_TOKEN_SECRET_ID', secret.secretArn);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  }
+
+  /**
+   * EMAIL_FROM (and SES_CONFIGURATION_SET) and ses:SendEmail (SES v2) on the sending identity only: the
+   * address identity and its domain identity (SES authorizes against whichever of the two is verified), the
+   * configuration set when there is one, and only with that From address.
+   */
+  allowSendingEmail(email: EmailSettings): void {
+    const { address, domain } = senderAddress(email.from);
+    this.function.addEnvironment('EMAIL_FROM', email.from);
+    const stack = Stack.of(this);
+    const resources = [address, domain].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
+    if (email.configurationSet) {
+      this.function.addEnvironment('SES_CONFIGURATION_SET', email.configurationSet);
+      resources.push(stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: email.configurationSet }));
+    }
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources,
+        conditions: { StringEquals: { 'ses:FromAddress': address } },
+      }),
+    );
+  }
+
+  /** Secrets Manager appends "-XXXXXX" to every secret ARN, so a prefix grant needs the wildcard. */
+  private tenantSecretsArn(prefix: string): string {
+    return Stack.of(this).formatArn({
       service: 'secretsmanager',
       resource: 'secret',
-      // Secrets Manager appends "-XXXXXX" to every secret ARN, so a prefix grant needs the wildcard
       resourceName: `${prefix}*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }));
+  }
+
+  private acknowledgeTenantPrefix(prefix: string): void {
+    if (this.tenantPrefixAcknowledged) return;
+    this.tenantPrefixAcknowledged = true;
     Validations.of(this.rolePolicy()).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
       reason: 'One secret per tenant under this prefix; the wildcard covers the tenants and the random suffix Secrets Manager adds to each ARN.',

@@ -1,5 +1,6 @@
 /**
- * What holds data: the table, the bus and its archive, the queues with their DLQs, the user pool. Kept apart
+ * What holds data: the table, the bus and its archive, the queues with their DLQs, the user pool, the consent
+ * link signing key. Kept apart
  * from the functions and the API so code can be redeployed (or the stateless stack torn down) without
  * touching any of it. Everything is derived from the declarations in store/, events/, wiring/ and domain/.
  */
@@ -17,13 +18,14 @@ import {
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ROLES } from '../domain/auth.js';
 import { BUS_NAME, RULES } from '../events/rules.js';
 import { DEFAULT_TABLE_NAME, TABLE } from '../store/table.js';
 import { QUEUES, type QueueDeclaration, type QueueName } from '../wiring/queues.js';
-import { queueNames } from './config.js';
+import { CONSENT_TOKEN_SECRET_NAME, queueNames } from './config.js';
 
 export interface StatefulStackProps extends StackProps {
   /** Physical table name (default DEFAULT_TABLE_NAME from store/table.ts). */
@@ -54,6 +56,8 @@ export class StatefulStack extends Stack {
   readonly queues: Readonly<Record<QueueName, DurableQueue>>;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The consent link signing key(s): a generated key at first, `{"keys":[new, old]}` during a rotation. */
+  readonly consentTokenSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -71,6 +75,28 @@ export class StatefulStack extends Stack {
     this.queues = queues;
 
     ({ userPool: this.userPool, client: this.userPoolClient } = this.createUserPool());
+    this.consentTokenSecret = this.createConsentTokenSecret();
+  }
+
+  /**
+   * The key that signs consent links (double opt-in, one-click unsubscribe): generated once, 48 letters and
+   * digits (adapters/consent-config.ts wants at least 32). Retained, because the unsubscribe links already in
+   * people's mailboxes stay valid for 400 days and only this key verifies them. Do not change the generation
+   * settings below: CloudFormation would generate a new value and every link sent so far would stop working.
+   */
+  private createConsentTokenSecret(): Secret {
+    const secret = new Secret(this, 'ConsentTokenKey', {
+      secretName: CONSENT_TOKEN_SECRET_NAME,
+      description: 'Social CRM consent link signing key(s): a key, or {"keys":[...]} during a rotation (the first signs, all verify)',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotated by hand, without a rotation Lambda: put {"keys":["<new>","<old>"]} (the first key signs, every key verifies), then drop the old key once the links it signed have expired (infra/README.md). Replacing the key outright would break every link already sent.',
+    });
+    return secret;
   }
 
   private createTable(tableName: string): Table {

@@ -3,17 +3,20 @@
  * so it can be redeployed or replaced at will; the table, bus, queues and user pool come from the stateful
  * stack as props.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnRule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { RULES } from '../events/rules.js';
 import { FUNCTIONS, type FunctionKey } from '../wiring/functions.js';
 import type { QueueName } from '../wiring/queues.js';
-import { DEFAULT_SECRETS_PREFIX, OUTPUTS } from './config.js';
+import { ROUTES } from '../wiring/routes.js';
+import { CONSENT_TOKEN_SECRET_NAME, CONTEXT_KEYS, DEFAULT_EMAIL_FROM, DEFAULT_SECRETS_PREFIX, OUTPUTS } from './config.js';
 import { BOUNDED_CONTEXTS, BoundedContext, type BoundedContextName } from './contexts/bounded-context.js';
+import { senderAddress, type EmailSettings, type HouseFunction } from './house-function.js';
 import { SocialCrmApi } from './http-api.js';
 import type { DurableQueue } from './stateful-stack.js';
 
@@ -23,9 +26,20 @@ export interface StatelessStackProps extends StackProps {
   queues: Readonly<Record<QueueName, DurableQueue>>;
   userPool: UserPool;
   userPoolClient: IUserPoolClient;
+  /** The consent link signing key (stateful stack). */
+  consentTokenSecret: ISecret;
   /** Secrets Manager prefix of the tenant webhook secrets (default DEFAULT_SECRETS_PREFIX). */
   secretsPrefix?: string;
   apiThrottle?: { rateLimit: number; burstLimit: number };
+  /** EMAIL_FROM of the functions that send e-mail; else context `emailFrom`; else DEFAULT_EMAIL_FROM (with a warning). */
+  emailFrom?: string;
+  /** SES_CONFIGURATION_SET of the functions that send e-mail; else context `sesConfigurationSet`; else none. */
+  sesConfigurationSet?: string;
+  /**
+   * PUBLIC_API_URL of the HTTP functions (where e-mailed links point), for a custom domain mapped to the API;
+   * else context `publicApiUrl`; else the API's own execute-api endpoint.
+   */
+  publicApiUrl?: string;
 }
 
 /** How hard EventBridge tries to deliver to a queue before the event goes to the target's DLQ. */
@@ -40,6 +54,11 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     const secretsPrefix = props.secretsPrefix ?? DEFAULT_SECRETS_PREFIX;
     assertEveryFunctionHasOneContext();
+    if (CONSENT_TOKEN_SECRET_NAME.startsWith(secretsPrefix)) {
+      throw new Error(`The tenant secrets prefix "${secretsPrefix}" covers the consent key secret ${CONSENT_TOKEN_SECRET_NAME}: every webhook could read it`);
+    }
+    const email = this.emailSettings(props);
+    const publicApiUrl = this.publicApiUrlSetting(props);
 
     const contexts = {} as Record<BoundedContextName, BoundedContext>;
     for (const name of Object.keys(BOUNDED_CONTEXTS) as BoundedContextName[]) {
@@ -49,17 +68,20 @@ export class StatelessStack extends Stack {
         bus: props.bus,
         queues: props.queues,
         secretsPrefix,
+        consentTokenSecret: props.consentTokenSecret,
+        email,
       });
     }
     this.contexts = contexts;
 
-    const functionFor = (key: FunctionKey): IFunction => {
+    const houseFunctionFor = (key: FunctionKey): HouseFunction => {
       for (const context of Object.values(contexts)) {
         const fn = context.functions.get(key);
-        if (fn) return fn.function;
+        if (fn) return fn;
       }
       throw new Error(`No bounded context builds function ${key}`);
     };
+    const functionFor = (key: FunctionKey): IFunction => houseFunctionFor(key).function;
 
     this.api = new SocialCrmApi(this, 'Api', {
       functionFor,
@@ -67,6 +89,12 @@ export class StatelessStack extends Stack {
       userPoolClient: props.userPoolClient,
       ...(props.apiThrottle && { throttle: props.apiThrottle }),
     });
+
+    // Links the HTTP functions build (consent confirmation, unsubscribe) point here. Referencing the API's
+    // endpoint from the functions behind it makes no cycle: the Api resource refers to no function (routes and
+    // integrations do), so CloudFormation creates the Api, then the functions, then the integrations.
+    const publicUrl = publicApiUrl ?? this.api.httpApi.apiEndpoint;
+    for (const key of new Set(ROUTES.map((r) => r.function))) houseFunctionFor(key).function.addEnvironment('PUBLIC_API_URL', publicUrl);
 
     // One rule per RULES entry, its pattern exactly as declared (CfnRule takes the JSON as is). The queue
     // policies that let these rules send are in the stateful stack (see ruleArn there).
@@ -98,6 +126,47 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, OUTPUTS.tableName, { value: props.table.tableName });
     new CfnOutput(this, OUTPUTS.eventBusName, { value: props.bus.eventBusName });
     new CfnOutput(this, OUTPUTS.secretsPrefix, { value: secretsPrefix, description: 'Tenant webhook secrets: <prefix><tenantId>' });
+    new CfnOutput(this, OUTPUTS.consentTokenSecret, {
+      value: props.consentTokenSecret.secretArn,
+      description: 'Consent link signing key(s); rotate by putting {"keys":["<new>","<old>"]} (infra/README.md)',
+    });
+    new CfnOutput(this, OUTPUTS.publicApiUrl, { value: publicUrl, description: 'Base URL of the links in e-mails (PUBLIC_API_URL)' });
+  }
+
+  /** `emailFrom` / `sesConfigurationSet`: props, else context, else the placeholder sender (warned about). */
+  private emailSettings(props: StatelessStackProps): EmailSettings {
+    let from = props.emailFrom ?? this.contextString(CONTEXT_KEYS.emailFrom);
+    if (from === undefined) {
+      from = DEFAULT_EMAIL_FROM;
+      Annotations.of(this).addWarningV2(
+        'social-crm:default-email-from',
+        `E-mail is sent from the placeholder ${DEFAULT_EMAIL_FROM}: deploy with -c ${CONTEXT_KEYS.emailFrom}=<a verified SES identity> (infra/README.md)`,
+      );
+    }
+    senderAddress(from); // refuses a malformed sender at synth rather than at the first e-mail
+    const configurationSet = props.sesConfigurationSet ?? this.contextString(CONTEXT_KEYS.sesConfigurationSet);
+    return { from, ...(configurationSet && { configurationSet }) };
+  }
+
+  /** `publicApiUrl`: an https URL (a custom domain mapped to the API), without its trailing slash; or none. */
+  private publicApiUrlSetting(props: StatelessStackProps): string | undefined {
+    const value = props.publicApiUrl ?? this.contextString(CONTEXT_KEYS.publicApiUrl);
+    if (value === undefined) return undefined;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new Error(`publicApiUrl "${value}" is not a URL`);
+    }
+    if (url.protocol !== 'https:' || url.search || url.hash) throw new Error(`publicApiUrl "${value}" must be an https URL without query or fragment`);
+    return value.replace(/\/+$/, '');
+  }
+
+  private contextString(key: string): string | undefined {
+    const value: unknown = this.node.tryGetContext(key);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value.trim() === '') throw new Error(`context ${key} must be a non-empty string`);
+    return value.trim();
   }
 }
 

@@ -5,12 +5,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../domain/auth.js';
 import { BUS_NAME, RULES } from '../../events/rules.js';
-import { DEFAULT_SECRETS_PREFIX, OUTPUTS, queueNames } from '../../infra/config.js';
+import { BOUNDED_CONTEXTS, type BoundedContextName } from '../../infra/contexts/bounded-context.js';
+import { CONSENT_TOKEN_SECRET_NAME, DEFAULT_EMAIL_FROM, DEFAULT_SECRETS_PREFIX, OUTPUTS, STACK_NAMES, queueNames } from '../../infra/config.js';
 import { TABLE } from '../../store/table.js';
 import { FUNCTIONS, type FunctionDeclaration, type FunctionKey } from '../../wiring/functions.js';
 import { QUEUES, type QueueName } from '../../wiring/queues.js';
 import { ROUTES } from '../../wiring/routes.js';
-import { actionsOf, resourcesOf, synthesize, type Json, type Resource, type Synthesized } from './synth.js';
+import { actionsOf, findCycle, resourcesOf, synthesize, type Json, type Resource, type Synthesized } from './synth.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -18,6 +19,10 @@ beforeAll(() => {
 });
 
 const DYNAMO_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/** What adapters/secrets.ts calls: GetSecretValue to read; Put/Create (+TagResource, CreateSecret has Tags) to write. */
+const TENANT_SECRET_READS = ['secretsmanager:GetSecretValue'];
+const TENANT_SECRET_WRITES = ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
+const TENANT_PREFIX_ARN = new RegExp(`:secret:${DEFAULT_SECRETS_PREFIX}\\*"\\]\\]\\}$`);
 const functionEntries = Object.entries(FUNCTIONS) as [FunctionKey, FunctionDeclaration][];
 const queueEntries = Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][];
 
@@ -42,6 +47,29 @@ function statementsOf(declaration: FunctionDeclaration): Json[] {
 function actionsGranted(declaration: FunctionDeclaration): string[] {
   return statementsOf(declaration).flatMap(actionsOf);
 }
+
+function environmentOf(declaration: FunctionDeclaration): Json {
+  return (lambdaOf(declaration).Properties.Environment as { Variables: Json }).Variables;
+}
+
+const isTenantPrefix = (resource: unknown) => TENANT_PREFIX_ARN.test(JSON.stringify(resource));
+
+/** The consent signing key secret of the stateful stack, when `resource` is a reference to it. */
+function isConsentSecret(resource: unknown): boolean {
+  const produced = s.producer(resource);
+  return produced?.resource.Type === 'AWS::SecretsManager::Secret' && produced.resource.Properties.Name === CONSENT_TOKEN_SECRET_NAME;
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<rest>` of a Fn::Join built by Stack.formatArn, or undefined. */
+function arnTail(resource: unknown, service: string): string | undefined {
+  const join = (resource as Json)['Fn::Join'] as [string, unknown[]] | undefined;
+  if (!join || join[0] !== '') return undefined;
+  const text = join[1].map((part) => (typeof part === 'string' ? part : `<${String((part as Json).Ref)}>`)).join('');
+  const prefix = `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:`;
+  return text.startsWith(prefix) ? text.slice(prefix.length) : undefined;
+}
+
+const routed = new Set<string>(ROUTES.map((r) => r.function));
 
 function queueByName(name: string): Resource {
   const matches = s.stateful.resources('AWS::SQS::Queue').filter((q) => q.Properties.QueueName === name);
@@ -70,6 +98,24 @@ describe('functions', () => {
     for (const fn of s.stateless.resources('AWS::Lambda::Function')) {
       expect(fn.Properties, fn.id).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
     }
+  });
+
+  it.each(functionEntries)('%s: belongs to exactly one bounded context, which builds it', (key) => {
+    const owners = (Object.keys(BOUNDED_CONTEXTS) as BoundedContextName[]).filter((name) => (BOUNDED_CONTEXTS[name] as readonly string[]).includes(key));
+    expect(owners).toHaveLength(1);
+    const built = s.built.stateless.contexts[owners[0]!].functions.get(key);
+    expect(built?.node.path).toBe(`${STACK_NAMES.stateless}/${owners[0]}/${FUNCTIONS[key].id}`);
+  });
+
+  it.each(functionEntries)('%s: PUBLIC_API_URL is the API endpoint if an HTTP route calls it, else unset', (key, declaration) => {
+    const url = environmentOf(declaration).PUBLIC_API_URL as Json | undefined;
+    if (!routed.has(key)) {
+      expect(url).toBeUndefined();
+      return;
+    }
+    const [apiId, attribute] = (url?.['Fn::GetAtt'] as [string, string] | undefined) ?? [];
+    expect(attribute).toBe('ApiEndpoint');
+    expect(s.stateless.resource(apiId!).Type).toBe('AWS::ApiGatewayV2::Api');
   });
 
   it.each(functionEntries)('%s: memory, timeout, environment and a log group with retention', (_key, declaration) => {
@@ -105,16 +151,53 @@ describe('least privilege, from each declaration’s access', () => {
     for (const resource of statements.flatMap(resourcesOf)) expect(s.producer(resource)?.resource.Type).toBe('AWS::Events::EventBus');
   });
 
-  it.each(functionEntries)('%s: secretsmanager:GetSecretValue on the tenant prefix only if it reads secrets', (_key, declaration) => {
+  it.each(functionEntries)('%s: Secrets Manager actions only as declared, each on its own secrets only', (_key, declaration) => {
+    const { readsTenantSecrets, writesTenantSecrets, readsConsentKey } = declaration.access;
     const statements = statementsOf(declaration).filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
-    if (!declaration.access.readsTenantSecrets) {
-      expect(statements).toEqual([]);
+    const onTenants = statements.filter((st) => resourcesOf(st).every(isTenantPrefix));
+    const onConsentKey = statements.filter((st) => resourcesOf(st).every(isConsentSecret));
+    // no statement mixes the two, or reaches any other secret
+    expect(onTenants.length + onConsentKey.length).toBe(statements.length);
+    for (const st of statements) expect(actionsOf(st).every((a) => a.startsWith('secretsmanager:'))).toBe(true);
+
+    const expectedOnTenants = new Set([...(readsTenantSecrets ? TENANT_SECRET_READS : []), ...(writesTenantSecrets ? TENANT_SECRET_WRITES : [])]);
+    expect([...new Set(onTenants.flatMap(actionsOf))].sort()).toEqual([...expectedOnTenants].sort());
+    // tagging only with the one tag key adapters/secrets.ts sets
+    for (const st of onTenants.filter((x) => actionsOf(x).includes('secretsmanager:TagResource'))) {
+      expect(actionsOf(st)).toEqual(['secretsmanager:TagResource']);
+      expect(st.Condition).toEqual({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['social-crm:tenant'] } });
+    }
+
+    const env = environmentOf(declaration);
+    if (!readsConsentKey) {
+      expect(onConsentKey).toEqual([]);
+      expect(env.CONSENT_TOKEN_SECRET_ID).toBeUndefined();
       return;
     }
-    expect(statements.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
-    for (const resource of statements.flatMap(resourcesOf)) {
-      expect(JSON.stringify(resource)).toMatch(new RegExp(`:secret:${DEFAULT_SECRETS_PREFIX}\\*"\\]\\]\\}$`));
+    expect(onConsentKey.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(isConsentSecret(env.CONSENT_TOKEN_SECRET_ID)).toBe(true);
+    expect(s.producer(env.CONSENT_TOKEN_SECRET_ID)?.attribute).toBe('Ref'); // the ARN, which GetSecretValue accepts
+  });
+
+  it.each(functionEntries)('%s: ses:SendEmail from the configured sender only if it sends e-mail', (_key, declaration) => {
+    const statements = statementsOf(declaration).filter((st) => actionsOf(st).some((a) => a.startsWith('ses:')));
+    const env = environmentOf(declaration);
+    if (!declaration.access.sendsEmail) {
+      expect(statements).toEqual([]);
+      expect(env.EMAIL_FROM).toBeUndefined();
+      expect(env.SES_CONFIGURATION_SET).toBeUndefined();
+      return;
     }
+    expect(env.EMAIL_FROM).toBe(DEFAULT_EMAIL_FROM);
+    expect(env.SES_CONFIGURATION_SET).toBeUndefined();
+    expect(statements.flatMap(actionsOf)).toEqual(['ses:SendEmail']);
+    const [address, domain] = [DEFAULT_EMAIL_FROM, DEFAULT_EMAIL_FROM.split('@')[1]];
+    expect(statements.flatMap(resourcesOf).map((r) => arnTail(r, 'ses')).sort()).toEqual([`identity/${address}`, `identity/${domain}`].sort());
+    for (const st of statements) expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': address } });
+  });
+
+  it('keeps the consent signing key out of reach of the tenant-secret grants', () => {
+    expect(CONSENT_TOKEN_SECRET_NAME.startsWith(DEFAULT_SECRETS_PREFIX)).toBe(false);
   });
 
   it.each(functionEntries)('%s: table access as declared, on the table and its declared indexes only', (_key, declaration) => {
@@ -250,7 +333,35 @@ describe('event rules', () => {
   });
 });
 
+describe('template', () => {
+  it('has no dependency cycle in the stateless stack (the functions reference the API that integrates them)', () => {
+    // the check itself sees a cycle, through DependsOn or through an attribute
+    expect(findCycle({ A: { Properties: { X: { Ref: 'B' } } }, B: { DependsOn: ['C'] }, C: { Properties: { Y: { 'Fn::GetAtt': ['A', 'Arn'] } } } })).toEqual([
+      'A',
+      'B',
+      'C',
+      'A',
+    ]);
+    expect(findCycle(s.stateless.json.Resources)).toBeUndefined();
+    expect(findCycle(s.stateful.json.Resources)).toBeUndefined();
+  });
+
+  it('warns at synthesis while e-mail would go out from the placeholder sender', () => {
+    const messages = s.built.app.synth().getStackByName(STACK_NAMES.stateless).messages;
+    expect(messages.some((m) => m.level === 'warning' && String(m.entry.data).includes(DEFAULT_EMAIL_FROM))).toBe(true);
+  });
+});
+
 describe('table, bus and user pool', () => {
+  it('generates the consent signing key once (48 letters and digits), retains it, and names it outside the tenant prefix', () => {
+    const [secret, ...others] = s.stateful.resources('AWS::SecretsManager::Secret');
+    expect(others).toEqual([]);
+    expect(secret!.DeletionPolicy).toBe('Retain');
+    expect(secret!.Properties.Name).toBe(CONSENT_TOKEN_SECRET_NAME);
+    expect(secret!.Properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: 48 });
+    expect(secret!.Properties.SecretString).toBeUndefined();
+  });
+
   it('derives the table from TABLE: keys, GSIs, TTL, PITR, on-demand, retained, encrypted', () => {
     const [table, ...others] = s.stateful.resources('AWS::DynamoDB::Table');
     expect(others).toEqual([]);

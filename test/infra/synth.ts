@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp, type BuiltApp } from '../../infra/app.js';
+import { buildApp, type BuildAppProps, type BuiltApp } from '../../infra/app.js';
 import { STACK_NAMES } from '../../infra/config.js';
 import { PROJECT_ROOT } from '../../infra/house-function.js';
 
@@ -16,6 +16,7 @@ interface TemplateResource {
   Type: string;
   Properties?: Json;
   DeletionPolicy?: string;
+  DependsOn?: string | string[];
   Metadata?: Json;
 }
 
@@ -58,13 +59,23 @@ export function cdkContext(): Json {
   return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Json }).context;
 }
 
-/** The app with cdk.json's context and no bundling, not yet synthesized. */
-export function buildForTest(nag: boolean): BuiltApp {
-  return buildApp({ nag, context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [] } });
+/** What a test adds to the default build: deploy-time context (`-c key=value`) and stateless stack props. */
+export interface TestBuildOptions {
+  context?: Json;
+  stateless?: BuildAppProps['stateless'];
 }
 
-export function synthesize(): Synthesized {
-  const built = buildForTest(false);
+/** The app with cdk.json's context and no bundling, not yet synthesized. */
+export function buildForTest(nag: boolean, options: TestBuildOptions = {}): BuiltApp {
+  return buildApp({
+    nag,
+    context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [], ...options.context },
+    ...(options.stateless && { stateless: options.stateless }),
+  });
+}
+
+export function synthesize(options: TestBuildOptions = {}): Synthesized {
+  const built = buildForTest(false, options);
   const assembly = built.app.synth();
   const stateful = new SynthesizedStack(assembly.getStackByName(STACK_NAMES.stateful).template);
   const stateless = new SynthesizedStack(assembly.getStackByName(STACK_NAMES.stateless).template);
@@ -90,6 +101,53 @@ export function synthesize(): Synthesized {
   }
 
   return { built, stateful, stateless, producer };
+}
+
+/**
+ * A dependency cycle among a template's resources (Ref, Fn::GetAtt, Fn::Sub and DependsOn edges) as the
+ * list of ids around it, or undefined when there is none. CloudFormation refuses a template with a cycle.
+ */
+export function findCycle(resources: Record<string, { Properties?: unknown; DependsOn?: string | string[] }>): string[] | undefined {
+  const edges = new Map<string, Set<string>>();
+  const collect = (value: unknown, into: Set<string>): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) collect(v, into);
+      return;
+    }
+    if (!value || typeof value !== 'object') return;
+    for (const [key, v] of Object.entries(value as Json)) {
+      if (key === 'Ref' && typeof v === 'string') into.add(v);
+      else if (key === 'Fn::GetAtt' && Array.isArray(v)) into.add(String(v[0]));
+      else if (key === 'Fn::Sub') {
+        const [text, vars] = Array.isArray(v) ? v : [v, undefined];
+        for (const [, name] of String(text).matchAll(/\$\{([^}.!]+)/g)) into.add(name!);
+        collect(vars, into);
+      } else collect(v, into);
+    }
+  };
+  for (const [id, resource] of Object.entries(resources)) {
+    const deps = new Set<string>();
+    collect(resource.Properties, deps);
+    for (const d of [resource.DependsOn ?? []].flat()) deps.add(d);
+    edges.set(id, new Set([...deps].filter((d) => d in resources)));
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, path: string[]): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    for (const next of edges.get(id) ?? []) {
+      const cycle = visit(next, [...path, id]);
+      if (cycle) return cycle;
+    }
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of edges.keys()) {
+    const cycle = visit(id, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
 }
 
 /** Actions of an IAM statement as a list. */
