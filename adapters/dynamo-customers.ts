@@ -4,10 +4,11 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '../domain/errors.js';
 import type { Customer, Identity, Interaction, Page, Tenant, TimelineEntry, YoutubeSubscription } from '../domain/model.js';
-import type { CustomerRepository, InteractionRepository, NewProspect, RecordOutcome, TenantDirectory, YoutubeSubscriptionRepository, YoutubeVideoIndex } from '../domain/ports.js';
+import type { CustomerRepository, InteractionRepository, InteractionRetention, NewProspect, RecordOutcome, TenantDirectory, YoutubeSubscriptionRepository, YoutubeVideoIndex } from '../domain/ports.js';
 import { keys } from '../store/keys.js';
 import { refreshedIdentities } from '../domain/identity.js';
 import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from './dynamo.js';
+import { privacySettings, suppressionList } from './dynamo-retention.js';
 
 const notExpired = {
   FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :nowSeconds',
@@ -105,7 +106,10 @@ export class DynamoCustomerRepository implements CustomerRepository {
     return Item?.customerId as string | undefined;
   }
 
-  async createWithIdentity({ customer, identity, otherIdentities = [] }: NewProspect): Promise<{ customerId: string; created: boolean }> {
+  async createWithIdentity({ customer: prospect, identity, otherIdentities = [] }: NewProspect): Promise<{ customerId: string; created: boolean }> {
+    // an erased person coming back (a suppression tombstone matches) is kept to serve them, flagged never to target
+    const suppressed = !prospect.suppressed && (await suppressionList.anySuppressed(prospect.tenantId, [identity, ...otherIdentities]));
+    const customer: Customer = suppressed ? { ...prospect, suppressed: { at: prospect.createdAt } } : prospect;
     try {
       await documentClient().send(
         new TransactWriteCommand({
@@ -155,9 +159,15 @@ export class DynamoCustomerRepository implements CustomerRepository {
       }
     }
     if (claimed.length === 0) return;
+    // an identity of an erased person makes this customer that person: never targeted again
+    const suppressed = await suppressionList.anySuppressed(tenantId, claimed);
     await updateProfile(tenantId, customerId, (c) => {
       const have = new Set(c.identities.map((i) => `${i.channel}|${i.externalId}`));
-      return { ...c, identities: [...c.identities, ...claimed.filter((i) => !have.has(`${i.channel}|${i.externalId}`))] };
+      return {
+        ...c,
+        identities: [...c.identities, ...claimed.filter((i) => !have.has(`${i.channel}|${i.externalId}`))],
+        ...(suppressed && !c.suppressed && { suppressed: { at: new Date().toISOString() } }),
+      };
     });
   }
 
@@ -238,8 +248,11 @@ export function customerItem(customer: Customer) {
   };
 }
 
-/** An interaction on the customer's timeline, also indexed in the tenant's newsroom (gsi1). */
-export function interactionItem(interaction: Interaction) {
+/**
+ * An interaction on the customer's timeline, also indexed in the tenant's newsroom (gsi1). `expiresAt`: kept
+ * only for the retention period (no social_profiling consent, domain/retention.ts).
+ */
+export function interactionItem(interaction: Interaction, expiresAt?: number) {
   const { tenantId, customerId, channel, occurredAt, id } = interaction;
   return {
     ...keys.timelineItem(tenantId, customerId, occurredAt, 'interaction', id),
@@ -248,13 +261,18 @@ export function interactionItem(interaction: Interaction) {
     type: 'interaction',
     occurredAt,
     data: interaction,
+    ...(expiresAt !== undefined && { expiresAt }),
   };
 }
 
+/** An item DynamoDB's TTL has not deleted yet but that has expired: every reader passes over it. */
+const expired = (item: Record<string, unknown> | undefined) => typeof item?.expiresAt === 'number' && item.expiresAt <= nowSeconds();
+
 export class DynamoInteractionRepository implements InteractionRepository {
-  async recordOnce(interaction: Interaction): Promise<{ outcome: RecordOutcome; stored: Interaction }> {
+  async recordOnce(interaction: Interaction, retention: InteractionRetention = {}): Promise<{ outcome: RecordOutcome; stored: Interaction }> {
     const { tenantId, customerId, channel, externalId, occurredAt, id } = interaction;
     const timelineKey = keys.timelineItem(tenantId, customerId, occurredAt, 'interaction', id);
+    const { expiresAt } = retention;
     try {
       await documentClient().send(
         new TransactWriteCommand({
@@ -269,11 +287,14 @@ export class DynamoInteractionRepository implements InteractionRepository {
                   interactionId: id,
                   timelineSk: timelineKey.sk,
                   published: false,
+                  ...(expiresAt !== undefined && { expiresAt }),
                 },
-                ConditionExpression: 'attribute_not_exists(pk)',
+                // a reference past its retention that TTL has not deleted yet does not count
+                ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+                ExpressionAttributeValues: { ':now': nowSeconds() },
               },
             },
-            { Put: { TableName: tableName(), Item: interactionItem(interaction) } },
+            { Put: { TableName: tableName(), Item: interactionItem(interaction, expiresAt) } },
           ],
         }),
       );
@@ -313,22 +334,52 @@ export class DynamoInteractionRepository implements InteractionRepository {
         ConsistentRead: true,
       }),
     );
-    return Item?.data as Interaction | undefined;
+    // past its retention: gone for every reader, even before TTL deletes it
+    return expired(Item) ? undefined : (Item?.data as Interaction | undefined);
   }
 
+  /**
+   * Replaces what the stored interaction says, keeping its retention (`expiresAt`); an interaction gone
+   * meanwhile (expired, erased) is not brought back.
+   */
   async replace(interaction: Interaction): Promise<void> {
-    await documentClient().send(new PutCommand({ TableName: tableName(), Item: interactionItem(interaction) }));
+    const { pk, sk } = keys.timelineItem(interaction.tenantId, interaction.customerId, interaction.occurredAt, 'interaction', interaction.id);
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: { pk, sk },
+          UpdateExpression: 'SET #data = :data',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+          ExpressionAttributeNames: { '#data': 'data' },
+          ExpressionAttributeValues: { ':data': interaction, ':now': nowSeconds() },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  /** Days the tenant keeps interactions of people without social_profiling consent (adapters/dynamo-retention.ts). */
+  retentionDays(tenantId: string): Promise<number> {
+    return privacySettings.retentionDays(tenantId);
   }
 
   async markPublished(interaction: Interaction): Promise<void> {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.interactionRef(interaction.tenantId, interaction.channel, interaction.externalId),
-        UpdateExpression: 'SET published = :true',
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.interactionRef(interaction.tenantId, interaction.channel, interaction.externalId),
+          UpdateExpression: 'SET published = :true',
+          // a reference erased meanwhile (the person's erasure) is not brought back as a stub
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 }
 

@@ -18,7 +18,13 @@ import { keys } from '../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName } from './dynamo.js';
 
 export function messageItem(message: OutboundMessage) {
-  return { ...keys.message(message.tenantId, message.channel, message.providerMessageId), entity: 'Message', data: message };
+  return {
+    ...keys.message(message.tenantId, message.channel, message.providerMessageId),
+    // listed under the person, so their export and erasure find it (store/keys.ts personalIndex)
+    ...(message.customerId !== undefined && keys.personalIndex(message.tenantId, message.customerId, 'Message', `${message.channel}#${message.providerMessageId}`)),
+    entity: 'Message',
+    data: message,
+  };
 }
 
 export class DynamoMessageStore implements MessageStore {

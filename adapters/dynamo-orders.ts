@@ -20,12 +20,23 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const live = (item: Record<string, unknown> | undefined) =>
   item && !(typeof item.expiresAt === 'number' && item.expiresAt <= nowSeconds()) ? item : undefined;
 
+/** The customer a delivery's events name, if any: its record is listed under them (export and erasure find it). */
+function customerNamedIn(events: OutgoingEvent[]): string | undefined {
+  for (const event of events) {
+    const customerId = (event.detail.data as { customerId?: unknown } | undefined)?.customerId;
+    if (typeof customerId === 'string') return customerId;
+  }
+  return undefined;
+}
+
 function deliveryPut(tenantId: string, delivery: DeliveryRef, events: OutgoingEvent[]) {
+  const customerId = customerNamedIn(events);
   return {
     Put: {
       TableName: tableName(),
       Item: {
         ...keys.webhookDelivery(tenantId, delivery.source, delivery.key),
+        ...(customerId !== undefined && keys.personalIndex(tenantId, customerId, 'WebhookDelivery', `${delivery.source}#${delivery.key}`)),
         entity: 'WebhookDelivery',
         at: new Date().toISOString(),
         published: events.length === 0,

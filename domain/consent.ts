@@ -86,14 +86,17 @@ export interface CurrentConsent {
 
 // ---- gates for other contexts (pure, from the profile alone) ----
 
-/** May the person's social behaviour feed analytics, segments and targeting? Only with a granted consent. */
-export function socialProfilingAllowed(customer: Pick<Customer, 'consentSummary'> | undefined): boolean {
-  return customer?.consentSummary?.social_profiling?.status === 'granted';
+/**
+ * May the person's social behaviour feed analytics, segments and targeting? Only with a granted consent,
+ * and never for a person erased before (`suppressed`, domain/erasure.ts).
+ */
+export function socialProfilingAllowed(customer: Pick<Customer, 'consentSummary' | 'suppressed'> | undefined): boolean {
+  return !customer?.suppressed && customer?.consentSummary?.social_profiling?.status === 'granted';
 }
 
-/** May we send the person offers on this channel? Only with a granted (for e-mail: confirmed) consent. */
-export function marketingAllowed(customer: Pick<Customer, 'consentSummary'> | undefined, channel: ConsentChannel): boolean {
-  return customer?.consentSummary?.marketing?.[channel]?.status === 'granted';
+/** May we send the person offers on this channel? Only with a granted (for e-mail: confirmed) consent; never when suppressed. */
+export function marketingAllowed(customer: Pick<Customer, 'consentSummary' | 'suppressed'> | undefined, channel: ConsentChannel): boolean {
+  return !customer?.suppressed && customer?.consentSummary?.marketing?.[channel]?.status === 'granted';
 }
 
 // ---- the ledger's order ----
@@ -300,7 +303,7 @@ async function announce(ports: ConsentPorts, correlationId: string, record: Cons
 /**
  * Record a consent change (the API, and later forms and webhooks).
  * 1. check the purpose, channel and double opt-in make sense together;
- * 2. load the customer (404 when missing or another tenant's);
+ * 2. load the customer (404 when missing or another tenant's; a suppressed person: no grant, 409);
  * 3. double opt-in: the address to confirm is the customer's e-mail identity (400 without one);
  * 4. append the record (`pending` for a double opt-in grant) and bring the profile's summary up to date;
  * 5. publish ConsentChanged and write the audit entry;
@@ -318,6 +321,10 @@ export async function recordConsentChange(
   const doubleOptIn = emailGrant && input.doubleOptIn !== false;
 
   const customer = await customerOf(ports, ctx.tenantId, customerId);
+  // an erased person who came back is never profiled or contacted again: nothing can be granted
+  if (customer.suppressed && input.status === 'granted') {
+    throw new Conflict('This person asked to be erased before: no consent can be granted', { suppressed: true });
+  }
 
   const address = doubleOptIn ? emailOf(customer) : undefined;
   if (doubleOptIn && !address) throw new InvalidInput('The customer has no e-mail identity to send the confirmation link to');

@@ -5,6 +5,7 @@ import { buildEvent, InteractionRecorded, type Channel, type InteractionKind } f
 import type { Interaction } from './model.js';
 import { resolveCustomer, type IdentityInput } from './identity.js';
 import type { CustomerRepository, EventPublisher, IdGenerator, InteractionRepository } from './ports.js';
+import { retentionOfNewInteractions } from './retention.js';
 import type { TextAnalyzer } from './text-analysis.js';
 
 /** What an ingest adapter extracts from a platform payload: platform-neutral. */
@@ -57,7 +58,8 @@ export type RecordResult = { outcome: 'recorded' | 'duplicate' | 'republished'; 
  * Record social signals (one webhook delivery may carry many).
  * 1. analyse the texts in one batch (sentiment, intent);
  * 2. resolve each author to a customer, creating a prospect the first time;
- * 3. store each interaction once on the timeline (redelivery is a no-op);
+ * 3. store each interaction once on the timeline (redelivery is a no-op); without the person's social_profiling
+ *    consent it expires after the tenant's retention period (domain/retention.ts);
  * 4. publish InteractionRecorded for what is new (or stored but never published), then mark it published.
  * A failure after step 3 leaves the interaction 'unpublished', so the platform's retry publishes it.
  */
@@ -72,6 +74,7 @@ export async function recordSocialInteractions(
 
   const results: RecordResult[] = [];
   const toPublish: Interaction[] = [];
+  const retentionOf = retentionOfNewInteractions(ports, ctx.tenantId);
   for (const signal of signals) {
     const customerId = await customerOf(ports, ctx, signal);
     const analysis = analysisOf.get(signal);
@@ -91,7 +94,7 @@ export async function recordSocialInteractions(
       occurredAt: signal.occurredAt,
       receivedAt: now,
     };
-    const { outcome, stored } = await ports.interactions.recordOnce(candidate);
+    const { outcome, stored } = await ports.interactions.recordOnce(candidate, await retentionOf(candidate));
     if (outcome === 'duplicate') {
       results.push({ outcome: 'duplicate', interaction: stored });
       continue;

@@ -24,6 +24,7 @@ import type { Customer, Interaction, PostalAddress } from './model.js';
 import type { DeliveryRef, SaveOutcome } from './orders.js';
 import type { EventPublisher, InteractionRepository } from './ports.js';
 import type { TextAnalyzer } from './text-analysis.js';
+import { retentionOfNewInteractions } from './retention.js';
 
 export interface DeliveryRecord {
   published: boolean;
@@ -475,7 +476,8 @@ export async function recordWebAction(
     occurredAt: action.occurredAt,
     receivedAt: ports.clock.now().toISOString(),
   };
-  const { outcome, stored } = await ports.interactions.recordOnce(candidate);
+  // without social_profiling consent the action is kept for the retention period only (domain/retention.ts)
+  const { outcome, stored } = await ports.interactions.recordOnce(candidate, await retentionOfNewInteractions(ports, ctx.tenantId)(candidate));
   if (outcome === 'duplicate') return { outcome, interaction: stored };
   await ports.publisher.publish([interactionRecordedEvent(ctx, stored)]);
   await ports.interactions.markPublished(stored);

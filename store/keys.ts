@@ -302,8 +302,8 @@ export const ENTITIES = [
   { name: 'Usage', key: 'T#{tenant}#USAGE#{day}#{shard} / FN#{function}', serves: '11 usage counters per tenant/day/function', personal: false, erasure: 'not-personal' },
   { name: 'ConsentRecord', key: 'T#{tenant}#C#{customer} / CONSENT#{at}#{id}', serves: '12 consent records of a customer, in time order (append-only)', personal: true, erasure: 'customer-partition' },
   { name: 'ConsentTokenUse', key: 'T#{tenant}#C#{customer} / CTOKEN#{nonce}', serves: 'single use of double opt-in confirmation links', personal: true, erasure: 'customer-partition' },
-  { name: 'AuditEntry', key: 'T#{tenant}#AUDIT#{day}#{shard} / {at}#{id}', gsi2: 'T#{tenant}#AUDIT#TARGET#{targetId} / {at}#{id}', serves: '13 audit trail per tenant by time; per target', personal: false, erasure: 'retained-pseudonymous' },
+  { name: 'AuditEntry', key: 'T#{tenant}#AUDIT#{day}#{shard} / {at}#{id}', gsi2: 'T#{tenant}#AUDIT#TARGET#{targetId} / {at}#{id}', serves: '13 audit trail per tenant by time; per target', personal: true, erasure: 'retained-pseudonymous' },
   { name: 'PrivacySettings', key: 'T#{tenant} / SETTINGS#PRIVACY', serves: "retention days of interactions without social_profiling consent; the tenant's suppression salt", personal: false, erasure: 'not-personal' },
   { name: 'SuppressionTombstone', key: 'T#{tenant}#SUPPRESS#{fingerprint} / SUPPRESSED', serves: 'an erased identity, as a keyed hash: a later webhook or sign-up of the person is flagged suppressed', personal: true, erasure: 'retained-pseudonymous' },
-  { name: 'ErasureRequest', key: 'T#{tenant}#ERASURE#{requestId} / REQUEST', serves: 'progress of an erasure job and counts per entity type (ids only)', personal: false, erasure: 'retained-pseudonymous' },
+  { name: 'ErasureRequest', key: 'T#{tenant}#ERASURE#{requestId} / REQUEST', serves: 'progress of an erasure job and counts per entity type (ids only)', personal: true, erasure: 'retained-pseudonymous' },
 ] as const;
