@@ -5,7 +5,6 @@
  * is the idempotency key.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { commerceStore } from '../../adapters/dynamo-orders.js';
 import { Conflict, NotFound } from '../../domain/errors.js';
 import {
   isActionType,
@@ -24,9 +23,10 @@ import { parseJsonExact } from '../../domain/money.js';
 import { recordOrderChange } from '../../domain/orders.js';
 import { identifyCustomer, recordWebAction, registerCustomer, type MergeCustomers } from '../../domain/registration.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { httpFunction, meterTenant } from '../lib/chain.js';
-import { header, json, pathParam, rawBody, validate } from '../lib/http.js';
+import { httpFunction } from '../lib/chain.js';
+import { header, json, rawBody, validate } from '../lib/http.js';
 import { ports } from '../lib/ports.js';
+import { commercePorts, webhookTenant } from '../lib/webhook-tenant.js';
 import { logger, metrics } from '../lib/powertools.js';
 
 
@@ -46,23 +46,11 @@ const mergeIntoKnown: MergeCustomers = async (ctx, survivorId, mergedId) => {
   }
 };
 
-const webPorts = () => ({
-  customers: ports.customers,
-  interactions: ports.interactions,
-  analyzer: ports.analyzer,
-  clock: ports.clock,
-  ids: ports.ids,
-  publisher: ports.publisher,
-  orders: commerceStore,
-  profiles: commerceStore,
-  merge: mergeIntoKnown,
-});
+const webPorts = () => ({ ...commercePorts(), interactions: ports.interactions, analyzer: ports.analyzer, merge: mergeIntoKnown });
 
 export const handler = httpFunction(FUNCTIONS.eventsWebhook.id, async (event) => {
-  const tenantId = pathParam(event, 'tenantId');
-  const [tenant, secrets] = await Promise.all([ports.tenants.get(tenantId), ports.secrets.getTenantSecrets(tenantId)]);
-  if (!tenant || !secrets) throw new NotFound('Unknown tenant');
-  meterTenant(tenantId);
+  const { tenant, secrets } = await webhookTenant(event);
+  const tenantId = tenant.tenantId;
 
   // 1. signature over "{id}.{timestamp}.{body}" with any active secret, and a fresh timestamp (else 401)
   const body = rawBody(event);

@@ -5,24 +5,18 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoMessageStore } from '../../adapters/dynamo-messages.js';
-import { Forbidden, NotFound, Unauthorized } from '../../domain/errors.js';
+import { Forbidden, Unauthorized } from '../../domain/errors.js';
 import { extractMetaDelivery, ingestMetaDelivery, MetaDelivery, type MetaExtraction, type MetaReceipt } from '../../domain/ingest/meta.js';
 import { hmacMatches, stripPrefix } from '../../domain/ingest/signatures.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
-import { header, json, parseJsonBytes, pathParam, rawBody, text, validate, type HttpEvent } from '../lib/http.js';
+import { correlationIdOf, httpFunction } from '../lib/chain.js';
+import { header, json, parseJsonBytes, rawBody, text, validate } from '../lib/http.js';
 import { ports } from '../lib/ports.js';
+import { webhookTenant } from '../lib/webhook-tenant.js';
 import { logger, metrics } from '../lib/powertools.js';
 
 const messages = new DynamoMessageStore();
 
-async function tenantContext(event: HttpEvent) {
-  const tenantId = pathParam(event, 'tenantId');
-  const [tenant, secrets] = await Promise.all([ports.tenants.get(tenantId), ports.secrets.getTenantSecrets(tenantId)]);
-  if (!tenant || !secrets) throw new NotFound('Unknown tenant');
-  meterTenant(tenantId);
-  return { tenant, secrets };
-}
 
 /** Counts only: ids and reasons, never payload content. */
 function reportMetrics(skipped: MetaExtraction['skipped'], receipt: MetaReceipt): void {
@@ -36,7 +30,7 @@ function reportMetrics(skipped: MetaExtraction['skipped'], receipt: MetaReceipt)
 }
 
 export const handler = httpFunction(FUNCTIONS.metaWebhook.id, async (event) => {
-  const { tenant, secrets } = await tenantContext(event);
+  const { tenant, secrets } = await webhookTenant(event);
 
   if (event.requestContext.http.method === 'GET') {
     const q = event.queryStringParameters ?? {};

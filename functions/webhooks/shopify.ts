@@ -3,8 +3,7 @@
  * (any active secret) before anything is parsed; every payload is validated before anything is written.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { commerceStore } from '../../adapters/dynamo-orders.js';
-import { InvalidInput, NotFound, Unauthorized } from '../../domain/errors.js';
+import { InvalidInput, Unauthorized } from '../../domain/errors.js';
 import {
   isShopifyTopic,
   ShopifyCustomer,
@@ -20,25 +19,15 @@ import { parseJsonExact } from '../../domain/money.js';
 import { recordOrderChange } from '../../domain/orders.js';
 import { applyStoreCustomerUpdate, registerCustomer } from '../../domain/registration.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
-import { header, json, pathParam, rawBody, validate } from '../lib/http.js';
-import { ports } from '../lib/ports.js';
+import { correlationIdOf, httpFunction } from '../lib/chain.js';
+import { header, json, rawBody, validate } from '../lib/http.js';
+import { commercePorts, webhookTenant } from '../lib/webhook-tenant.js';
 import { logger, metrics } from '../lib/powertools.js';
 
-const commercePorts = () => ({
-  customers: ports.customers,
-  clock: ports.clock,
-  ids: ports.ids,
-  publisher: ports.publisher,
-  orders: commerceStore,
-  profiles: commerceStore,
-});
 
 export const handler = httpFunction(FUNCTIONS.shopifyWebhook.id, async (event) => {
-  const tenantId = pathParam(event, 'tenantId');
-  const [tenant, secrets] = await Promise.all([ports.tenants.get(tenantId), ports.secrets.getTenantSecrets(tenantId)]);
-  if (!tenant || !secrets) throw new NotFound('Unknown tenant');
-  meterTenant(tenantId);
+  const { tenant, secrets } = await webhookTenant(event);
+  const tenantId = tenant.tenantId;
 
   // 1. verify the HMAC over the exact bytes, with any active secret (both during a rotation)
   const body = rawBody(event);

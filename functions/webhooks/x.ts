@@ -7,21 +7,16 @@ import { InvalidInput, NotFound, Unauthorized } from '../../domain/errors.js';
 import { applyXActivity, crcResponseToken, extractXActivity, XDelivery } from '../../domain/ingest/x.js';
 import { hmacMatches, stripPrefix } from '../../domain/ingest/signatures.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
-import { header, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent } from '../lib/http.js';
+import { correlationIdOf, httpFunction } from '../lib/chain.js';
+import { header, json, parseJsonBytes, rawBody, validate } from '../lib/http.js';
 import { ports } from '../lib/ports.js';
+import { webhookTenant } from '../lib/webhook-tenant.js';
 import { logger, metrics } from '../lib/powertools.js';
 
-async function tenantContext(event: HttpEvent) {
-  const tenantId = pathParam(event, 'tenantId');
-  const [tenant, secrets] = await Promise.all([ports.tenants.get(tenantId), ports.secrets.getTenantSecrets(tenantId)]);
-  if (!tenant || !secrets) throw new NotFound('Unknown tenant');
-  meterTenant(tenantId);
-  return { tenant, consumerSecrets: secrets.x.consumerSecrets };
-}
 
 export const handler = httpFunction(FUNCTIONS.xWebhook.id, async (event) => {
-  const { tenant, consumerSecrets } = await tenantContext(event);
+  const { tenant, secrets } = await webhookTenant(event);
+  const consumerSecrets = secrets.x.consumerSecrets;
 
   if (event.requestContext.http.method === 'GET') {
     const crcToken = event.queryStringParameters?.crc_token;

@@ -5,26 +5,20 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoYoutubeSubscriptions, DynamoYoutubeVideos } from '../../adapters/dynamo-customers.js';
-import { NotFound, Unauthorized } from '../../domain/errors.js';
+import { Unauthorized } from '../../domain/errors.js';
 import type { HmacCheck } from '../../domain/ingest/signatures.js';
 import { hmacMatches } from '../../domain/ingest/signatures.js';
 import { applyYoutubeFeed, extractYoutubeSignals, parseYoutubeFeed, verifyWebSubIntent } from '../../domain/ingest/youtube.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
-import { header, json, pathParam, rawBody, text, type HttpEvent } from '../lib/http.js';
+import { correlationIdOf, httpFunction } from '../lib/chain.js';
+import { header, json, rawBody, text } from '../lib/http.js';
 import { ports } from '../lib/ports.js';
+import { webhookTenant } from '../lib/webhook-tenant.js';
 import { logger, metrics } from '../lib/powertools.js';
 
 const subscriptions = new DynamoYoutubeSubscriptions();
 const videos = new DynamoYoutubeVideos();
 
-async function tenantContext(event: HttpEvent) {
-  const tenantId = pathParam(event, 'tenantId');
-  const [tenant, secrets] = await Promise.all([ports.tenants.get(tenantId), ports.secrets.getTenantSecrets(tenantId)]);
-  if (!tenant || !secrets) throw new NotFound('Unknown tenant');
-  meterTenant(tenantId);
-  return { tenant, secrets: secrets.youtube.secrets };
-}
 
 const ALGORITHMS = new Set<HmacCheck['algorithm']>(['sha1', 'sha256', 'sha384', 'sha512']);
 
@@ -36,7 +30,8 @@ function signatureOf(value: string | undefined): { algorithm: HmacCheck['algorit
 }
 
 export const handler = httpFunction(FUNCTIONS.youtubeWebhook.id, async (event) => {
-  const { tenant, secrets } = await tenantContext(event);
+  const { tenant, secrets: all } = await webhookTenant(event);
+  const secrets = all.youtube.secrets;
 
   if (event.requestContext.http.method === 'GET') {
     const { challenge, subscription } = verifyWebSubIntent(tenant, event.queryStringParameters ?? {}, ports.clock.now());
