@@ -37,7 +37,9 @@ const Credentials = z.object({
 });
 
 function start(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['local/start.ts'], {
+  // node with tsx's loader, not the tsx CLI: the CLI relays signals to a child process of its own, and the
+  // test must see the exit code of the process that handled Ctrl-C
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: root,
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
