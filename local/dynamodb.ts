@@ -63,6 +63,12 @@ export async function startDynamoDbLocal(dataDir?: string): Promise<RunningDynam
   const port = await freePort();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child = spawn({ port, ...(dataDir && { path: dataDir }), stdio: 'pipe' });
+  // never leave a JVM behind: whatever way this process ends, DynamoDB Local ends with it
+  const killChild = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killChild);
+  child.once('exit', () => process.removeListener('exit', killChild));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
