@@ -92,4 +92,21 @@ describe('npm start', () => {
     expect(again.tenants.map((t) => t.secrets)).toEqual(credentials.tenants.map((t) => t.secrets));
     expect(await stop(second.child)).toBe(0);
   }, 120_000);
+
+  it('stops cleanly when Ctrl-C comes while it is still starting', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'social-crm-start-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    // DynamoDB Local takes seconds to start: this lands in the middle of start-up
+    await new Promise((r) => setTimeout(r, 1500));
+    const code = await stop(child);
+    expect(code, out).toBe(0);
+    expect(out).not.toContain('running at');
+  }, 60_000);
 });
