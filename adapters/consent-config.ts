@@ -9,13 +9,13 @@
  * Lifetimes: `CONSENT_CONFIRM_TTL_SECONDS` (default 2 days), `CONSENT_UNSUBSCRIBE_TTL_SECONDS` (default 400 days).
  * Public base URL: `PUBLIC_API_URL`, else the request's own host.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   buildUnsubscribeLink,
   DEFAULT_CONFIRM_TTL_SECONDS,
   DEFAULT_UNSUBSCRIBE_TTL_SECONDS,
   type UnsubscribeLinkOptions,
 } from '../domain/consent-tokens.js';
+import { secretString } from './secret-string.js';
 
 export interface ConsentTokenSettings {
   keys: string[];
@@ -25,8 +25,6 @@ export interface ConsentTokenSettings {
 
 const MIN_KEY_LENGTH = 32;
 const SECRET_TTL_MS = 5 * 60_000;
-let secretCache: { at: number; id: string; keys: string[] } | undefined;
-let client: SecretsManagerClient | undefined;
 
 function parseKeys(raw: string): string[] {
   let list: unknown = raw;
@@ -44,13 +42,7 @@ function parseKeys(raw: string): string[] {
 }
 
 async function keysFromSecret(secretId: string): Promise<string[]> {
-  if (secretCache && secretCache.id === secretId && Date.now() - secretCache.at < SECRET_TTL_MS) return secretCache.keys;
-  client ??= new SecretsManagerClient({});
-  const result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  if (!result.SecretString) throw new Error('the consent token secret is empty');
-  const keys = parseKeys(result.SecretString);
-  secretCache = { at: Date.now(), id: secretId, keys };
-  return keys;
+  return parseKeys(await secretString(secretId, SECRET_TTL_MS));
 }
 
 function seconds(name: string, fallback: number): number {

@@ -2,10 +2,12 @@
  * Privacy on the one table: the tenant's privacy settings (retention period, suppression salt), the
  * suppression tombstones, and the retention of a person's interactions (keys: store/keys.ts).
  *
- * Suppression fingerprints are HMAC-SHA-256 under a key made of the configured pepper
- * (`SUPPRESSION_PEPPER`, from configuration: a Secrets Manager value the stack passes in) and the tenant's
+ * Suppression fingerprints are HMAC-SHA-256 under a key made of the deployment-wide pepper and the tenant's
  * own random salt, created the first time anyone needs it and never changed (so every writer and reader
- * agrees). Without a pepper the salt alone keys them: the table alone then suffices to test a guess.
+ * agrees). The pepper: `SUPPRESSION_PEPPER` (the local runtime sets one per data folder), or else
+ * `SUPPRESSION_PEPPER_SECRET_ID`, the stack's generated secret, read with the function's
+ * `readsSuppressionPepper` permission and kept for the container's life. Without either the salt alone keys
+ * them (and a warning is logged once): the table alone then suffices to test a guess.
  */
 import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -13,7 +15,9 @@ import { fingerprintKey, identityFingerprint, type IdentityRef } from '../domain
 import { DEFAULT_RETENTION_DAYS, type PrivacySettings, type PrivacySettingsStore, type RetainedInteraction, type RetentionStore } from '../domain/retention.js';
 import type { Interaction } from '../domain/model.js';
 import { keys } from '../store/keys.js';
+import { logger } from '../functions/lib/powertools.js';
 import { documentClient, isConditionalCheckFailed, tableName } from './dynamo.js';
+import { secretString } from './secret-string.js';
 
 /** Settings change rarely and every new interaction needs them: a container keeps them for a minute. */
 const SETTINGS_TTL_MS = 60_000;
@@ -94,13 +98,42 @@ export class DynamoPrivacySettings implements PrivacySettingsStore {
 
 export const privacySettings = new DynamoPrivacySettings();
 
+/**
+ * The deployment-wide pepper of the fingerprints, read per call (cheap: the secret is cached), so a local
+ * restart with another data folder is seen at once. Never rotated: tombstones are one-way hashes, so a new
+ * pepper cannot re-key them and every existing one would stop matching.
+ */
+export class SuppressionPepper {
+  private warned = false;
+
+  constructor(private readonly warn: (message: string) => void = (message) => logger.warn(message)) {}
+
+  async value(): Promise<string> {
+    const fromEnv = process.env.SUPPRESSION_PEPPER;
+    if (fromEnv) return fromEnv;
+    const secretId = process.env.SUPPRESSION_PEPPER_SECRET_ID;
+    if (secretId) return secretString(secretId);
+    if (!this.warned) {
+      this.warned = true;
+      this.warn('No suppression pepper (SUPPRESSION_PEPPER or SUPPRESSION_PEPPER_SECRET_ID): tombstones are keyed by the tenant salt alone');
+    }
+    return '';
+  }
+}
+
+export const suppressionPepper = new SuppressionPepper();
+
 /** The suppression tombstones: one item per erased identity, keyed by its fingerprint. */
 export class DynamoSuppressionList {
-  constructor(private readonly settings: DynamoPrivacySettings = privacySettings) {}
+  constructor(
+    private readonly settings: Pick<DynamoPrivacySettings, 'salt'> = privacySettings,
+    private readonly pepper: Pick<SuppressionPepper, 'value'> = suppressionPepper,
+  ) {}
 
   async fingerprints(tenantId: string, identities: readonly IdentityRef[]): Promise<string[]> {
     if (identities.length === 0) return [];
-    const key = fingerprintKey(process.env.SUPPRESSION_PEPPER ?? '', await this.settings.salt(tenantId));
+    const [pepper, salt] = await Promise.all([this.pepper.value(), this.settings.salt(tenantId)]);
+    const key = fingerprintKey(pepper, salt);
     return [...new Set(identities.map((i) => identityFingerprint(key, i)))];
   }
 

@@ -36,7 +36,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
   const app = new App({ ...(props.context && { context: props.context }), ...(props.outdir && { outdir: props.outdir }) });
 
   const stateful = new StatefulStack(app, STACK_NAMES.stateful, {
-    description: 'Social CRM data: table, event bus and archive, queues and DLQs, user pool, consent signing key',
+    description: 'Social CRM data: table, event bus and archive, queues and DLQs, user pool, consent signing key, suppression pepper',
     ...props.stateful,
   });
   const stateless = new StatelessStack(app, STACK_NAMES.stateless, {
@@ -47,6 +47,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     consentTokenSecret: stateful.consentTokenSecret,
+    suppressionPepperSecret: stateful.suppressionPepperSecret,
     ...props.stateless,
   });
 

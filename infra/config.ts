@@ -22,6 +22,12 @@ export const DEFAULT_SECRETS_PREFIX = 'social-crm/tenants/';
  */
 export const CONSENT_TOKEN_SECRET_NAME = 'social-crm/consent-token-key';
 
+/**
+ * Name of the Secrets Manager secret that holds the suppression pepper (adapters/dynamo-retention.ts). Also
+ * outside DEFAULT_SECRETS_PREFIX, for the same reason (checked at synth).
+ */
+export const SUPPRESSION_PEPPER_SECRET_NAME = 'social-crm/suppression-pepper';
+
 /** What `emailFrom` is when neither a stack prop nor the context sets it: replace it before deploying (infra/README.md). */
 export const DEFAULT_EMAIL_FROM = 'no-reply@example.com';
 

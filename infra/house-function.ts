@@ -29,6 +29,8 @@ export interface HouseFunctionResources {
   secretsPrefix: string;
   /** The consent link signing key(s) (stateful stack): read by functions with `readsConsentKey`. */
   consentTokenSecret: ISecret;
+  /** The suppression tombstones' pepper (stateful stack): read by functions with `readsSuppressionPepper`. */
+  suppressionPepperSecret: ISecret;
   /** Where functions with `sendsEmail` send from. */
   email: EmailSettings;
 }
@@ -84,7 +86,7 @@ export class HouseFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     super(scope, id);
-    const { declaration, table, bus, secretsPrefix, consentTokenSecret, email } = props;
+    const { declaration, table, bus, secretsPrefix, consentTokenSecret, suppressionPepperSecret, email } = props;
 
     // our own role, so the function gets no AWS managed policy (AWSLambdaBasicExecutionRole allows every log group)
     this.role = new iam.Role(this, 'Role', {
@@ -140,6 +142,7 @@ export class HouseFunction extends Construct {
     if (access.writesTenantSecrets) this.allowWritingTenantSecrets(secretsPrefix);
     if (access.readsConsentKey) this.allowReadingConsentKey(consentTokenSecret);
     if (access.sendsEmail) this.allowSendingEmail(email);
+    if (access.readsSuppressionPepper) this.allowReadingSuppressionPepper(suppressionPepperSecret);
 
     Validations.of(this.rolePolicy()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -200,6 +203,15 @@ export class HouseFunction extends Construct {
    */
   allowReadingConsentKey(secret: ISecret): void {
     this.function.addEnvironment('CONSENT_TOKEN_SECRET_ID', secret.secretArn);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  }
+
+  /**
+   * The suppression pepper: SUPPRESSION_PEPPER_SECRET_ID (its ARN) and GetSecretValue on that one secret, which
+   * is all adapters/dynamo-retention.ts calls (through adapters/secret-string.ts).
+   */
+  allowReadingSuppressionPepper(secret: ISecret): void {
+    this.function.addEnvironment('SUPPRESSION_PEPPER_SECRET_ID', secret.secretArn);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
   }
 

@@ -1,6 +1,6 @@
 /**
  * What holds data: the table, the bus and its archive, the queues with their DLQs, the user pool, the consent
- * link signing key. Kept apart
+ * link signing key and the suppression pepper. Kept apart
  * from the functions and the API so code can be redeployed (or the stateless stack torn down) without
  * touching any of it. Everything is derived from the declarations in store/, events/, wiring/ and domain/.
  */
@@ -25,7 +25,7 @@ import { ROLES } from '../domain/auth.js';
 import { BUS_NAME, RULES } from '../events/rules.js';
 import { DEFAULT_TABLE_NAME, TABLE } from '../store/table.js';
 import { QUEUES, type QueueDeclaration, type QueueName } from '../wiring/queues.js';
-import { CONSENT_TOKEN_SECRET_NAME, queueNames } from './config.js';
+import { CONSENT_TOKEN_SECRET_NAME, SUPPRESSION_PEPPER_SECRET_NAME, queueNames } from './config.js';
 
 export interface StatefulStackProps extends StackProps {
   /** Physical table name (default DEFAULT_TABLE_NAME from store/table.ts). */
@@ -58,6 +58,8 @@ export class StatefulStack extends Stack {
   readonly userPoolClient: UserPoolClient;
   /** The consent link signing key(s): a generated key at first, `{"keys":[new, old]}` during a rotation. */
   readonly consentTokenSecret: Secret;
+  /** The pepper of the suppression tombstones' keyed hashes: generated once, never rotated. */
+  readonly suppressionPepperSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -76,6 +78,29 @@ export class StatefulStack extends Stack {
 
     ({ userPool: this.userPool, client: this.userPoolClient } = this.createUserPool());
     this.consentTokenSecret = this.createConsentTokenSecret();
+    this.suppressionPepperSecret = this.createSuppressionPepperSecret();
+  }
+
+  /**
+   * The deployment-wide pepper that, with each tenant's salt (in the table), keys the suppression tombstones
+   * (HMAC of an erased person's identifiers): kept out of the table so a copy of the table alone cannot test
+   * guesses against them. Generated once, 48 letters and digits, retained. Do not change the generation
+   * settings below: CloudFormation would generate a new value, and every tombstone written so far would
+   * stop matching (they are one-way hashes: nothing can re-key them).
+   */
+  private createSuppressionPepperSecret(): Secret {
+    const secret = new Secret(this, 'SuppressionPepper', {
+      secretName: SUPPRESSION_PEPPER_SECRET_NAME,
+      description: 'Social CRM suppression pepper: keys the erased identities\' tombstones with each tenant salt. Never rotate or replace it (infra/README.md).',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Never rotated: the tombstones are one-way keyed hashes of erased identifiers, so a new pepper would orphan every existing tombstone and erased people would no longer be recognised. Replacing it is a documented, deliberate operation (infra/README.md), not a rotation.',
+    });
+    return secret;
   }
 
   /**

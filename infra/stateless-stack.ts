@@ -14,7 +14,7 @@ import { RULES } from '../events/rules.js';
 import { FUNCTIONS, type FunctionKey } from '../wiring/functions.js';
 import type { QueueName } from '../wiring/queues.js';
 import { ROUTES } from '../wiring/routes.js';
-import { CONSENT_TOKEN_SECRET_NAME, CONTEXT_KEYS, DEFAULT_EMAIL_FROM, DEFAULT_SECRETS_PREFIX, OUTPUTS } from './config.js';
+import { CONSENT_TOKEN_SECRET_NAME, CONTEXT_KEYS, SUPPRESSION_PEPPER_SECRET_NAME, DEFAULT_EMAIL_FROM, DEFAULT_SECRETS_PREFIX, OUTPUTS } from './config.js';
 import { BOUNDED_CONTEXTS, BoundedContext, type BoundedContextName } from './contexts/bounded-context.js';
 import { senderAddress, type EmailSettings, type HouseFunction } from './house-function.js';
 import { SocialCrmApi } from './http-api.js';
@@ -28,6 +28,8 @@ export interface StatelessStackProps extends StackProps {
   userPoolClient: IUserPoolClient;
   /** The consent link signing key (stateful stack). */
   consentTokenSecret: ISecret;
+  /** The suppression pepper (stateful stack). */
+  suppressionPepperSecret: ISecret;
   /** Secrets Manager prefix of the tenant webhook secrets (default DEFAULT_SECRETS_PREFIX). */
   secretsPrefix?: string;
   apiThrottle?: { rateLimit: number; burstLimit: number };
@@ -57,6 +59,9 @@ export class StatelessStack extends Stack {
     if (CONSENT_TOKEN_SECRET_NAME.startsWith(secretsPrefix)) {
       throw new Error(`The tenant secrets prefix "${secretsPrefix}" covers the consent key secret ${CONSENT_TOKEN_SECRET_NAME}: every webhook could read it`);
     }
+    if (SUPPRESSION_PEPPER_SECRET_NAME.startsWith(secretsPrefix)) {
+      throw new Error(`The tenant secrets prefix "${secretsPrefix}" covers the suppression pepper secret ${SUPPRESSION_PEPPER_SECRET_NAME}: every webhook could read it`);
+    }
     const email = this.emailSettings(props);
     const publicApiUrl = this.publicApiUrlSetting(props);
 
@@ -69,6 +74,7 @@ export class StatelessStack extends Stack {
         queues: props.queues,
         secretsPrefix,
         consentTokenSecret: props.consentTokenSecret,
+        suppressionPepperSecret: props.suppressionPepperSecret,
         email,
       });
     }

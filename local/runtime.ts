@@ -79,6 +79,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   setSecretStore(secrets);
   // consent links are signed with the data folder's key; e-mails land in <dataDir>/outbox/ as JSON files
   process.env.CONSENT_TOKEN_KEY = state.consentTokenKey;
+  // suppression tombstones are keyed with the data folder's pepper (and each tenant's salt in the table)
+  process.env.SUPPRESSION_PEPPER = state.suppressionPepper;
   setEmailSender(new OutboxEmailSender(join(options.dataDir, 'outbox')));
 
   // 4. queues (with their DLQs) and their consumers, as declared

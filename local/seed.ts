@@ -29,7 +29,12 @@ export interface LocalState {
   tenants: DemoTenant[];
   /** Signs the consent links (double opt-in, unsubscribe); added to an older data folder on its next start. */
   consentTokenKey: string;
+  /** Keys the suppression tombstones with the tenant salt; added to an older data folder on its next start. */
+  suppressionPepper: string;
 }
+
+/** What an older data folder may lack: made on its next start. */
+type AddedLater = 'consentTokenKey' | 'suppressionPepper';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -61,15 +66,20 @@ export function loadOrCreateState(dataDir: string): LocalState {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'state.json');
   if (existsSync(file)) {
-    const existing = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalState> & Omit<LocalState, 'consentTokenKey'>;
-    if (existing.consentTokenKey) return existing as LocalState;
-    const upgraded: LocalState = { ...existing, consentTokenKey: randomBytes(32).toString('base64url') };
+    const existing = JSON.parse(readFileSync(file, 'utf8')) as Partial<Pick<LocalState, AddedLater>> & Omit<LocalState, AddedLater>;
+    if (existing.consentTokenKey && existing.suppressionPepper) return existing as LocalState;
+    const upgraded: LocalState = {
+      ...existing,
+      consentTokenKey: existing.consentTokenKey ?? randomBytes(32).toString('base64url'),
+      suppressionPepper: existing.suppressionPepper ?? randomBytes(32).toString('base64url'),
+    };
     writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
     return upgraded;
   }
   const state: LocalState = {
     jwtKey: randomBytes(32).toString('base64'),
     consentTokenKey: randomBytes(32).toString('base64url'),
+    suppressionPepper: randomBytes(32).toString('base64url'),
     tenants: [demoTenant('acme', 'Acme Outdoor', 1), demoTenant('globex', 'Globex Coffee', 2)],
   };
   writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });

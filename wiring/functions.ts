@@ -20,6 +20,11 @@ export interface FunctionDeclaration {
     readsConsentKey?: boolean;
     /** Sends e-mail through SES v2 (ses:SendEmail from the `EMAIL_FROM` identity). */
     sendsEmail?: boolean;
+    /**
+     * Reads the suppression pepper (Secrets Manager secret `SUPPRESSION_PEPPER_SECRET_ID`, or env SUPPRESSION_PEPPER):
+     * every function that creates customers or links identities (the tombstone check) or writes or exports tombstones.
+     */
+    readsSuppressionPepper?: boolean;
   };
 }
 
@@ -29,7 +34,7 @@ export const FUNCTIONS = {
     entry: 'functions/webhooks/meta.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   xWebhook: {
     id: 'XWebhook',
@@ -37,14 +42,14 @@ export const FUNCTIONS = {
     memoryMb: 512,
     // X expects an answer within 10 s (the CRC within 3 s)
     timeoutSeconds: 10,
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   youtubeWebhook: {
     id: 'YoutubeWebhook',
     entry: 'functions/webhooks/youtube.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   shopifyWebhook: {
     id: 'ShopifyWebhook',
@@ -52,21 +57,21 @@ export const FUNCTIONS = {
     memoryMb: 512,
     // Shopify gives up on a delivery after ~5 s
     timeoutSeconds: 10,
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   woocommerceWebhook: {
     id: 'WoocommerceWebhook',
     entry: 'functions/webhooks/woocommerce.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   eventsWebhook: {
     id: 'EventsWebhook',
     entry: 'functions/webhooks/events.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   customersApi: {
     id: 'CustomersApi',
@@ -74,7 +79,7 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 10,
     // readWrite: merges move timeline items and identities; publishes CustomersMerged
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, readsSuppressionPepper: true },
   },
   connectionsApi: {
     id: 'ConnectionsApi',
@@ -160,7 +165,7 @@ export const FUNCTIONS = {
     // the export reads a person's whole history in one request (API Gateway waits at most 30 s)
     timeoutSeconds: 28,
     // readWrite: erasure requests, retention setting, audit entries; publishes the first erasure step
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, readsSuppressionPepper: true },
   },
   consentRetention: {
     id: 'ConsentRetention',
@@ -176,7 +181,7 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     // works until ~30 s before the timeout, then hands on to the next step (ErasureRequested)
     timeoutSeconds: 300,
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, readsSuppressionPepper: true },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

@@ -13,14 +13,15 @@ import { HouseFunction } from '../../infra/house-function.js';
 import type { FunctionDeclaration } from '../../wiring/functions.js';
 import { actionsOf, resourcesOf, type Json } from './synth.js';
 
-type Flag = 'readsTenantSecrets' | 'writesTenantSecrets' | 'readsConsentKey' | 'sendsEmail' | 'publishesEvents';
-const FLAGS: Flag[] = ['readsTenantSecrets', 'writesTenantSecrets', 'readsConsentKey', 'sendsEmail', 'publishesEvents'];
+type Flag = 'readsTenantSecrets' | 'writesTenantSecrets' | 'readsConsentKey' | 'readsSuppressionPepper' | 'sendsEmail' | 'publishesEvents';
+const FLAGS: Flag[] = ['readsTenantSecrets', 'writesTenantSecrets', 'readsConsentKey', 'readsSuppressionPepper', 'sendsEmail', 'publishesEvents'];
 
 /** The actions each flag adds beyond the table, logs and tracing. */
 const EXPECTED: Record<Flag, string[]> = {
   readsTenantSecrets: ['secretsmanager:GetSecretValue'],
   writesTenantSecrets: ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'],
   readsConsentKey: ['secretsmanager:GetSecretValue'],
+  readsSuppressionPepper: ['secretsmanager:GetSecretValue'],
   sendsEmail: ['ses:SendEmail'],
   publishesEvents: ['events:PutEvents'],
 };
@@ -29,6 +30,7 @@ const BASELINE = /^(dynamodb|logs|xray):/;
 let template: Template;
 let json: { Resources: Record<string, { Type: string; Properties: Json }> };
 let secretId: string;
+let pepperId: string;
 
 function declaration(id: string, flags: Flag[]): FunctionDeclaration {
   return {
@@ -48,13 +50,17 @@ beforeAll(() => {
     bus: new EventBus(stack, 'Bus'),
     secretsPrefix: 'probe/tenants/',
     consentTokenSecret: new Secret(stack, 'ConsentKey'),
+    suppressionPepperSecret: new Secret(stack, 'Pepper'),
     email: { from: 'crm@brand.example' },
   };
   new HouseFunction(stack, 'None', { ...resources, declaration: declaration('None', []) });
   for (const flag of FLAGS) new HouseFunction(stack, flag, { ...resources, declaration: declaration(flag, [flag]) });
   template = Template.fromStack(stack);
   json = template.toJSON() as typeof json;
-  secretId = Object.entries(json.Resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret')![0];
+  const secretIds = Object.entries(json.Resources).filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret').map(([id]) => id);
+  secretId = secretIds.find((id) => id.startsWith('ConsentKey'))!;
+  pepperId = secretIds.find((id) => id.startsWith('Pepper'))!;
+  expect([secretId, pepperId].every(Boolean)).toBe(true);
 });
 
 function granted(id: string): { statements: Json[]; env: Json } {
@@ -71,7 +77,7 @@ function granted(id: string): { statements: Json[]; env: Json } {
 it('grants nothing beyond table, logs and tracing without a flag, and sets none of the flags’ variables', () => {
   const { statements, env } = granted('None');
   expect(statements).toEqual([]);
-  for (const name of ['CONSENT_TOKEN_SECRET_ID', 'EMAIL_FROM', 'SES_CONFIGURATION_SET']) expect(env[name]).toBeUndefined();
+  for (const name of ['CONSENT_TOKEN_SECRET_ID', 'SUPPRESSION_PEPPER_SECRET_ID', 'EMAIL_FROM', 'SES_CONFIGURATION_SET']) expect(env[name]).toBeUndefined();
 });
 
 it.each(FLAGS)('%s: exactly its actions', (flag) => {
@@ -89,6 +95,14 @@ it('readsConsentKey: GetSecretValue on the consent secret only, whose ARN the fu
   const { statements, env } = granted('readsConsentKey');
   expect(statements.flatMap(resourcesOf)).toEqual([{ Ref: secretId }]);
   expect(env.CONSENT_TOKEN_SECRET_ID).toEqual({ Ref: secretId });
+  expect(env.SUPPRESSION_PEPPER_SECRET_ID).toBeUndefined();
+});
+
+it('readsSuppressionPepper: GetSecretValue on the pepper secret only, whose ARN the function gets', () => {
+  const { statements, env } = granted('readsSuppressionPepper');
+  expect(statements.flatMap(resourcesOf)).toEqual([{ Ref: pepperId }]);
+  expect(env.SUPPRESSION_PEPPER_SECRET_ID).toEqual({ Ref: pepperId });
+  expect(env.CONSENT_TOKEN_SECRET_ID).toBeUndefined();
 });
 
 it('sendsEmail: SendEmail on the sender identities only, from that address only', () => {

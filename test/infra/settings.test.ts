@@ -86,6 +86,7 @@ describe('from props and refusals', () => {
     [{ context: { publicApiUrl: 'crm.brand.example' } }, /not a URL/],
     [{ context: { sesConfigurationSet: '' } }, /sesConfigurationSet/],
     [{ stateless: { secretsPrefix: 'social-crm/' } }, new RegExp(`covers the consent key secret ${CONSENT_TOKEN_SECRET_NAME}`)],
+    [{ stateless: { secretsPrefix: 'social-crm/suppression-' } }, /covers the suppression pepper secret social-crm\/suppression-pepper/],
   ] as const)('refuses %j', (options, error) => {
     expect(() => buildForTest(false, options as Parameters<typeof buildForTest>[1])).toThrow(error);
   });

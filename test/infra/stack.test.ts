@@ -6,7 +6,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../domain/auth.js';
 import { BUS_NAME, RULES } from '../../events/rules.js';
 import { BOUNDED_CONTEXTS, type BoundedContextName } from '../../infra/contexts/bounded-context.js';
-import { CONSENT_TOKEN_SECRET_NAME, DEFAULT_EMAIL_FROM, DEFAULT_SECRETS_PREFIX, OUTPUTS, STACK_NAMES, queueNames } from '../../infra/config.js';
+import {
+  CONSENT_TOKEN_SECRET_NAME,
+  DEFAULT_EMAIL_FROM,
+  DEFAULT_SECRETS_PREFIX,
+  OUTPUTS,
+  STACK_NAMES,
+  SUPPRESSION_PEPPER_SECRET_NAME,
+  queueNames,
+} from '../../infra/config.js';
 import { TABLE } from '../../store/table.js';
 import { FUNCTIONS, type FunctionDeclaration, type FunctionKey } from '../../wiring/functions.js';
 import { QUEUES, type QueueName } from '../../wiring/queues.js';
@@ -54,11 +62,16 @@ function environmentOf(declaration: FunctionDeclaration): Json {
 
 const isTenantPrefix = (resource: unknown) => TENANT_PREFIX_ARN.test(JSON.stringify(resource));
 
-/** The consent signing key secret of the stateful stack, when `resource` is a reference to it. */
-function isConsentSecret(resource: unknown): boolean {
+/** The stateful stack's secret named `name`, when `resource` is a reference to it. */
+function isStatefulSecret(resource: unknown, name: string): boolean {
   const produced = s.producer(resource);
-  return produced?.resource.Type === 'AWS::SecretsManager::Secret' && produced.resource.Properties.Name === CONSENT_TOKEN_SECRET_NAME;
+  return produced?.resource.Type === 'AWS::SecretsManager::Secret' && produced.resource.Properties.Name === name;
 }
+
+/** The consent signing key secret of the stateful stack, when `resource` is a reference to it. */
+const isConsentSecret = (resource: unknown) => isStatefulSecret(resource, CONSENT_TOKEN_SECRET_NAME);
+/** The suppression pepper secret of the stateful stack, when `resource` is a reference to it. */
+const isPepperSecret = (resource: unknown) => isStatefulSecret(resource, SUPPRESSION_PEPPER_SECRET_NAME);
 
 /** `arn:<partition>:<service>:<region>:<account>:<rest>` of a Fn::Join built by Stack.formatArn, or undefined. */
 function arnTail(resource: unknown, service: string): string | undefined {
@@ -152,31 +165,41 @@ describe('least privilege, from each declaration’s access', () => {
   });
 
   it.each(functionEntries)('%s: Secrets Manager actions only as declared, each on its own secrets only', (_key, declaration) => {
-    const { readsTenantSecrets, writesTenantSecrets, readsConsentKey } = declaration.access;
+    const { readsTenantSecrets, writesTenantSecrets, readsConsentKey, readsSuppressionPepper } = declaration.access;
     const statements = statementsOf(declaration).filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
-    const onTenants = statements.filter((st) => resourcesOf(st).every(isTenantPrefix));
-    const onConsentKey = statements.filter((st) => resourcesOf(st).every(isConsentSecret));
-    // no statement mixes the two, or reaches any other secret
-    expect(onTenants.length + onConsentKey.length).toBe(statements.length);
     for (const st of statements) expect(actionsOf(st).every((a) => a.startsWith('secretsmanager:'))).toBe(true);
+    // CDK merges statements with the same actions (GetSecretValue on the tenant prefix and on the pepper), so
+    // what counts is the actions each resource gets; every resource is one of the three, nothing else
+    const actionsOn = (isTarget: (resource: unknown) => boolean) =>
+      [...new Set(statements.filter((st) => resourcesOf(st).some(isTarget)).flatMap(actionsOf))].sort();
+    for (const resource of statements.flatMap(resourcesOf)) {
+      expect([isTenantPrefix, isConsentSecret, isPepperSecret].filter((is) => is(resource)), JSON.stringify(resource)).toHaveLength(1);
+    }
 
     const expectedOnTenants = new Set([...(readsTenantSecrets ? TENANT_SECRET_READS : []), ...(writesTenantSecrets ? TENANT_SECRET_WRITES : [])]);
-    expect([...new Set(onTenants.flatMap(actionsOf))].sort()).toEqual([...expectedOnTenants].sort());
+    expect(actionsOn(isTenantPrefix)).toEqual([...expectedOnTenants].sort());
     // tagging only with the one tag key adapters/secrets.ts sets
-    for (const st of onTenants.filter((x) => actionsOf(x).includes('secretsmanager:TagResource'))) {
+    for (const st of statements.filter((x) => actionsOf(x).includes('secretsmanager:TagResource'))) {
       expect(actionsOf(st)).toEqual(['secretsmanager:TagResource']);
+      expect(resourcesOf(st).every(isTenantPrefix)).toBe(true);
       expect(st.Condition).toEqual({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['social-crm:tenant'] } });
     }
 
     const env = environmentOf(declaration);
-    if (!readsConsentKey) {
-      expect(onConsentKey).toEqual([]);
-      expect(env.CONSENT_TOKEN_SECRET_ID).toBeUndefined();
-      return;
+    const secrets = [
+      { granted: readsConsentKey, isSecret: isConsentSecret, variable: 'CONSENT_TOKEN_SECRET_ID' },
+      { granted: readsSuppressionPepper, isSecret: isPepperSecret, variable: 'SUPPRESSION_PEPPER_SECRET_ID' },
+    ];
+    for (const { granted, isSecret, variable } of secrets) {
+      if (!granted) {
+        expect(actionsOn(isSecret), variable).toEqual([]);
+        expect(env[variable], variable).toBeUndefined();
+        continue;
+      }
+      expect(actionsOn(isSecret), variable).toEqual(['secretsmanager:GetSecretValue']);
+      expect(isSecret(env[variable]), variable).toBe(true);
+      expect(s.producer(env[variable])?.attribute, variable).toBe('Ref'); // the ARN, which GetSecretValue accepts
     }
-    expect(onConsentKey.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
-    expect(isConsentSecret(env.CONSENT_TOKEN_SECRET_ID)).toBe(true);
-    expect(s.producer(env.CONSENT_TOKEN_SECRET_ID)?.attribute).toBe('Ref'); // the ARN, which GetSecretValue accepts
   });
 
   it.each(functionEntries)('%s: ses:SendEmail from the configured sender only if it sends e-mail', (_key, declaration) => {
@@ -196,8 +219,18 @@ describe('least privilege, from each declaration’s access', () => {
     for (const st of statements) expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': address } });
   });
 
-  it('keeps the consent signing key out of reach of the tenant-secret grants', () => {
+  it('keeps the consent signing key and the suppression pepper out of reach of the tenant-secret grants', () => {
     expect(CONSENT_TOKEN_SECRET_NAME.startsWith(DEFAULT_SECRETS_PREFIX)).toBe(false);
+    expect(SUPPRESSION_PEPPER_SECRET_NAME.startsWith(DEFAULT_SECRETS_PREFIX)).toBe(false);
+  });
+
+  it('lets every function that checks, writes or exports suppression tombstones read the pepper', () => {
+    // the entries whose code reaches DynamoSuppressionList: customer creation and identity linking
+    // (domain/identity.ts via every webhook and the customers API), erasure (writes) and the export (reads)
+    const readers = functionEntries.filter(([, d]) => d.access.readsSuppressionPepper).map(([key]) => key);
+    expect(readers.sort()).toEqual(
+      ['metaWebhook', 'xWebhook', 'youtubeWebhook', 'shopifyWebhook', 'woocommerceWebhook', 'eventsWebhook', 'customersApi', 'privacyApi', 'erasure'].sort(),
+    );
   });
 
   it.each(functionEntries)('%s: table access as declared, on the table and its declared indexes only', (_key, declaration) => {
@@ -353,13 +386,14 @@ describe('template', () => {
 });
 
 describe('table, bus and user pool', () => {
-  it('generates the consent signing key once (48 letters and digits), retains it, and names it outside the tenant prefix', () => {
-    const [secret, ...others] = s.stateful.resources('AWS::SecretsManager::Secret');
-    expect(others).toEqual([]);
-    expect(secret!.DeletionPolicy).toBe('Retain');
-    expect(secret!.Properties.Name).toBe(CONSENT_TOKEN_SECRET_NAME);
-    expect(secret!.Properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: 48 });
-    expect(secret!.Properties.SecretString).toBeUndefined();
+  it('generates the consent signing key and the suppression pepper once (48 letters and digits) and retains them', () => {
+    const secrets = s.stateful.resources('AWS::SecretsManager::Secret');
+    expect(secrets.map((x) => x.Properties.Name).sort()).toEqual([CONSENT_TOKEN_SECRET_NAME, SUPPRESSION_PEPPER_SECRET_NAME].sort());
+    for (const secret of secrets) {
+      expect(secret.DeletionPolicy).toBe('Retain');
+      expect(secret.Properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: 48 });
+      expect(secret.Properties.SecretString).toBeUndefined();
+    }
   });
 
   it('derives the table from TABLE: keys, GSIs, TTL, PITR, on-demand, retained, encrypted', () => {
