@@ -2,9 +2,8 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityStore } from '../domain/activity.js';
 import type { Customer, CustomerActivity } from '../domain/model.js';
 import { keys } from '../store/keys.js';
-import { documentClient, tableName, transactionConditionFailed } from './dynamo.js';
+import { ChangedMeanwhile, documentClient, retryWhileChanged, tableName, transactionConditionFailed } from './dynamo.js';
 
-const MAX_ATTEMPTS = 5;
 
 export class DynamoActivityStore implements ActivityStore {
   constructor(private readonly consumer: string) {}
@@ -16,7 +15,7 @@ export class DynamoActivityStore implements ActivityStore {
     change: (activity: CustomerActivity) => CustomerActivity,
   ): Promise<boolean> {
     const marker = keys.processedEvent(tenantId, this.consumer, eventId);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    return retryWhileChanged(`customer ${customerId}`, async () => {
       const { Item } = await documentClient().send(
         new GetCommand({ TableName: tableName(), Key: keys.customer(tenantId, customerId), ConsistentRead: true }),
       );
@@ -53,9 +52,8 @@ export class DynamoActivityStore implements ActivityStore {
         if (!transactionConditionFailed(error)) throw error;
         const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
         if (reasons[0]?.Code === 'ConditionalCheckFailed') return false; // applied before
-        // the customer changed between read and write: read again
+        throw new ChangedMeanwhile(); // the customer changed between read and write: read again
       }
-    }
-    throw new Error(`customer ${customerId} kept changing; giving up after ${MAX_ATTEMPTS} attempts`);
+    });
   }
 }

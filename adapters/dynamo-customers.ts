@@ -7,7 +7,7 @@ import type { Customer, Identity, Interaction, Page, Tenant, TimelineEntry, Yout
 import type { CustomerRepository, InteractionRepository, InteractionRetention, NewProspect, RecordOutcome, TenantDirectory, YoutubeSubscriptionRepository, YoutubeVideoIndex } from '../domain/ports.js';
 import { keys } from '../store/keys.js';
 import { refreshedIdentities } from '../domain/identity.js';
-import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from './dynamo.js';
+import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from './dynamo.js';
 import { privacySettings, suppressionList } from './dynamo-retention.js';
 
 const notExpired = {
@@ -199,8 +199,6 @@ export function identityItem(tenantId: string, channel: string, externalId: stri
   return { ...keys.identity(tenantId, channel, externalId), entity: 'Identity', customerId };
 }
 
-const MAX_ATTEMPTS = 5;
-
 /**
  * Read-modify-write of a customer profile with optimistic concurrency on `rev`: a concurrent writer makes
  * this read again and re-apply `change`. Answers the written customer, or undefined when it does not exist.
@@ -210,7 +208,7 @@ export async function updateProfile(
   customerId: string,
   change: (customer: Customer) => Customer,
 ): Promise<Customer | undefined> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return retryWhileChanged(`customer ${customerId}`, async () => {
     const { Item } = await documentClient().send(
       new GetCommand({ TableName: tableName(), Key: keys.customer(tenantId, customerId), ConsistentRead: true }),
     );
@@ -220,21 +218,16 @@ export async function updateProfile(
     const changed = change(current);
     if (changed === current) return current; // nothing to write
     const next = { ...changed, updatedAt: new Date().toISOString() };
-    try {
-      await documentClient().send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: { ...customerItem(next), rev: rev + 1 },
-          ConditionExpression: 'rev = :rev OR attribute_not_exists(rev)',
-          ExpressionAttributeValues: { ':rev': rev },
-        }),
-      );
-      return next;
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
-  }
-  throw new Error(`customer ${customerId} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...customerItem(next), rev: rev + 1 },
+        ConditionExpression: 'rev = :rev OR attribute_not_exists(rev)',
+        ExpressionAttributeValues: { ':rev': rev },
+      }),
+    );
+    return next;
+  });
 }
 
 export function customerItem(customer: Customer) {

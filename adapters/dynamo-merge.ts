@@ -10,11 +10,10 @@ import type { MergeRecord, MergeStore } from '../domain/merge.js';
 import { keys } from '../store/keys.js';
 import { TABLE } from '../store/table.js';
 import { updateProfile } from './dynamo-customers.js';
-import { documentClient, isConditionalCheckFailed, tableName } from './dynamo.js';
+import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName } from './dynamo.js';
 
 /** Items per transaction: each moves with a put, a delete and (interactions, orders) one update, 3 × 25 < 100. */
 export const MOVE_PAGE_SIZE = 25;
-const MAX_ATTEMPTS = 5;
 
 /** Index attributes a tombstone drops, so no index (stage, segments...) lists it any more. */
 const INDEX_ATTRIBUTES = TABLE.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]);
@@ -62,7 +61,7 @@ export class DynamoMergeStore implements MergeStore {
 
   /** Optimistic rewrite of a profile item without its index attributes; `change` answering undefined leaves it. */
   private async rewriteProfile(tenantId: string, customerId: string, change: (c: Customer) => Customer | undefined): Promise<Customer> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    return retryWhileChanged(`customer ${customerId}`, async () => {
       const { Item } = await documentClient().send(
         new GetCommand({ TableName: tableName(), Key: keys.customer(tenantId, customerId), ConsistentRead: true }),
       );
@@ -71,21 +70,16 @@ export class DynamoMergeStore implements MergeStore {
       const next = change(current);
       if (!next) return current;
       const rev = (Item.rev as number | undefined) ?? 0;
-      try {
-        await documentClient().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: { ...withoutIndexes(Item), ...keys.customer(tenantId, customerId), data: next, rev: rev + 1 },
-            ConditionExpression: 'attribute_not_exists(rev) OR rev = :rev',
-            ExpressionAttributeValues: { ':rev': rev },
-          }),
-        );
-        return next;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
-    }
-    throw new Error(`customer ${customerId} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+      await documentClient().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...withoutIndexes(Item), ...keys.customer(tenantId, customerId), data: next, rev: rev + 1 },
+          ConditionExpression: 'attribute_not_exists(rev) OR rev = :rev',
+          ExpressionAttributeValues: { ':rev': rev },
+        }),
+      );
+      return next;
+    });
   }
 
   async moveTimelinePage(tenantId: string, fromId: string, toId: string, after?: string): Promise<{ moved: number; next?: string }> {

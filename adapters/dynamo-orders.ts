@@ -9,11 +9,10 @@ import type { DeliveryRef, Order, OrderRepository, SaveOutcome, Store, StoredOrd
 import type { DeliveryRecord, ProfileStore } from '../domain/registration.js';
 import { keys } from '../store/keys.js';
 import { customerItem } from './dynamo-customers.js';
-import { documentClient, isConditionalCheckFailed, tableName } from './dynamo.js';
+import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName } from './dynamo.js';
 
 /** Delivery records outlive every platform's retry window (Shopify 4 h, Standard Webhooks senders days). */
 const DELIVERY_TTL_SECONDS = 30 * 86400;
-const MAX_ATTEMPTS = 5;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** A delivery record not yet expired (DynamoDB deletes expired items late; reads ignore them). */
@@ -108,28 +107,22 @@ export class DynamoCommerceStore implements OrderRepository, ProfileStore {
 
   async clearPending(tenantId: string, store: Store, orderId: string, eventIds: string[]): Promise<void> {
     const done = new Set(eventIds);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    await retryWhileChanged(`order ${store}:${orderId}`, async () => {
       const stored = await this.get(tenantId, store, orderId);
       if (!stored) return;
       const remaining = stored.pendingEvents.filter((e) => !done.has(e.detail.metadata.eventId));
       if (remaining.length === stored.pendingEvents.length) return;
-      try {
-        // bumping the revision makes a writer that read the old pending list read again
-        await documentClient().send(
-          new UpdateCommand({
-            TableName: tableName(),
-            Key: keys.order(tenantId, store, orderId),
-            UpdateExpression: 'SET pendingEvents = :remaining, rev = :next',
-            ConditionExpression: 'rev = :rev',
-            ExpressionAttributeValues: { ':remaining': remaining, ':rev': stored.rev, ':next': stored.rev + 1 },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
-    }
-    throw new Error(`order ${store}:${orderId} kept changing; pending events not cleared`);
+      // bumping the revision makes a writer that read the old pending list read again
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.order(tenantId, store, orderId),
+          UpdateExpression: 'SET pendingEvents = :remaining, rev = :next',
+          ConditionExpression: 'rev = :rev',
+          ExpressionAttributeValues: { ':remaining': remaining, ':rev': stored.rev, ':next': stored.rev + 1 },
+        }),
+      );
+    });
   }
 
   async seen(tenantId: string, delivery: DeliveryRef): Promise<boolean> {

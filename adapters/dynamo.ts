@@ -52,3 +52,29 @@ export function transactionConditionFailed(error: unknown): boolean {
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.some((r) => r.Code === 'ConditionalCheckFailed') && reasons.every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None');
 }
+
+/** Thrown inside an optimistic attempt when the item changed between its read and its conditional write. */
+export class ChangedMeanwhile extends Error {
+  constructor() {
+    super('the item changed between read and write');
+    this.name = 'ChangedMeanwhile';
+  }
+}
+
+const OPTIMISTIC_ATTEMPTS = 5;
+
+/**
+ * Optimistic read-modify-write: runs `attempt` (a consistent read, then a write conditional on what was read)
+ * again while its write loses to a concurrent writer, i.e. while it throws a failed condition or
+ * ChangedMeanwhile. Gives up after a few attempts rather than spin on a hot item.
+ */
+export async function retryWhileChanged<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; n <= OPTIMISTIC_ATTEMPTS; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ChangedMeanwhile) && !isConditionalCheckFailed(error)) throw error;
+    }
+  }
+  throw new Error(`${what} kept changing; gave up after ${OPTIMISTIC_ATTEMPTS} attempts`);
+}
