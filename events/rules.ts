@@ -16,6 +16,7 @@ import {
   OrderRefunded,
   OrderStatusChanged,
   TierChanged,
+  type EventDefinition,
 } from './catalog.js';
 import type { QueueName } from '../wiring/queues.js';
 
@@ -28,72 +29,62 @@ export interface RuleDeclaration {
   target: { queue: QueueName };
 }
 
+/** The pattern that selects exactly these events: their sources and detail-types (plus any content filter). */
+function eventsOf(definitions: readonly EventDefinition[], detail?: Record<string, unknown>): Record<string, unknown> {
+  return {
+    source: [...new Set(definitions.map((d) => d.source))],
+    'detail-type': definitions.map((d) => d.detailType),
+    ...(detail && { detail }),
+  };
+}
+
 export const RULES: readonly RuleDeclaration[] = [
   {
     name: 'InteractionToCustomerActivity',
     description: 'Every recorded interaction updates the customer activity figures (last seen, counts per channel).',
-    pattern: {
-      source: [InteractionRecorded.source],
-      'detail-type': [InteractionRecorded.detailType],
-    },
+    pattern: eventsOf([InteractionRecorded]),
     target: { queue: 'customer-activity' },
   },
   {
     name: 'CustomerKnowledgeInputs',
     description: "Orders, interactions, consent, tier, profile changes, merges and erasures change a customer's knowledge (RFM, CLV, stage, shares) and segment membership.",
-    pattern: {
-      'detail-type': [
-        OrderPlaced.detailType,
-        OrderRefunded.detailType,
-        OrderStatusChanged.detailType,
-        InteractionRecorded.detailType,
-        ConsentChanged.detailType,
-        TierChanged.detailType,
-        CustomersMerged.detailType,
-        CustomerErased.detailType,
-        CustomerRegistered.detailType,
-        CustomerUpdated.detailType,
-      ],
-      source: [...new Set([OrderPlaced.source, InteractionRecorded.source, ConsentChanged.source, TierChanged.source, CustomersMerged.source])],
-    },
+    pattern: eventsOf([
+      OrderPlaced,
+      OrderRefunded,
+      OrderStatusChanged,
+      InteractionRecorded,
+      ConsentChanged,
+      TierChanged,
+      CustomersMerged,
+      CustomerErased,
+      CustomerRegistered,
+      CustomerUpdated,
+    ]),
     target: { queue: 'customer-knowledge' },
   },
   {
     name: 'CustomerKnowledgeJobs',
     description: 'Steps of knowledge recomputes and segment back-fills, each handing on to the next.',
-    pattern: {
-      source: [KnowledgeRefreshRequested.source],
-      'detail-type': [KnowledgeRefreshRequested.detailType],
-    },
+    pattern: eventsOf([KnowledgeRefreshRequested]),
     target: { queue: 'customer-knowledge' },
   },
   {
     name: 'SocialProfilingRetention',
     description:
       "A social_profiling consent change re-applies the retention of the person's interactions: kept while granted, expiring after the tenant's retention period otherwise.",
-    pattern: {
-      source: [ConsentChanged.source],
-      'detail-type': [ConsentChanged.detailType],
-      detail: { data: { purpose: ['social_profiling'] } },
-    },
+    pattern: eventsOf([ConsentChanged], { data: { purpose: ['social_profiling'] } }),
     target: { queue: 'consent-retention' },
   },
   {
     name: 'MergeRetention',
     description: "A merge moves interactions onto the survivor: their retention follows the survivor's social_profiling consent.",
-    pattern: {
-      source: [CustomersMerged.source],
-      'detail-type': [CustomersMerged.detailType],
-    },
+    pattern: eventsOf([CustomersMerged]),
     target: { queue: 'consent-retention' },
   },
   {
     name: 'ErasureSteps',
     description: 'Steps of an erasure job: each works until its time runs short and hands on to the next.',
-    pattern: {
-      source: [ErasureRequested.source],
-      'detail-type': [ErasureRequested.detailType],
-    },
+    pattern: eventsOf([ErasureRequested]),
     target: { queue: 'erasure' },
   },
 ];

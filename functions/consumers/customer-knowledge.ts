@@ -213,19 +213,6 @@ const ROUTES: Route[] = [
 
 const byDetailType = new Map(ROUTES.map((r) => [r.definition.detailType, r]));
 
-/**
- * queueConsumer parses each record against one definition. z.literal takes a list of values, so one
- * definition can stand for all the events this queue carries; each record's data is then parsed by its
- * own event's schema below. (One consumer, so each invocation is metered once.)
- */
-const AnyKnowledgeEvent = {
-  detailType: ROUTES.map((r) => r.definition.detailType),
-  source: [...new Set(ROUTES.map((r) => r.definition.source))],
-  version: 1,
-  data: z.unknown(),
-  detail: z.object({ metadata: EventMetadata, data: z.unknown() }),
-} as unknown as EventDefinition<z.ZodUnknown>;
-
 /** Per customer, the events of one batch run one after another (they would only race for the same record). */
 const lanes = new Map<string, Promise<unknown>>();
 
@@ -240,11 +227,12 @@ function inLane<T>(key: string | undefined, run: () => Promise<T>): Promise<T> {
   return result;
 }
 
-export const handler = queueConsumer(FUNCTIONS.customerKnowledge.id, AnyKnowledgeEvent, async (message) => {
-  const detailType = (message as unknown as { 'detail-type': string })['detail-type'];
-  const r = byDetailType.get(detailType);
-  if (!r) throw new Error(`customer-knowledge does not handle ${detailType}`);
-  const data = r.definition.data.parse(message.detail.data);
+// each record is parsed by its own event's schema (queueConsumer takes the list); one consumer, so each
+// invocation is metered once
+export const handler = queueConsumer(FUNCTIONS.customerKnowledge.id, ROUTES.map((r) => r.definition), async (message) => {
+  const r = byDetailType.get(message['detail-type']);
+  if (!r) throw new Error(`customer-knowledge does not handle ${message['detail-type']}`);
+  const data = message.detail.data;
   const { metadata } = message.detail;
   const customer = r.customerOf?.(data);
   await inLane(customer && `${metadata.tenantId}|${customer}`, () => r.handle(metadata, data));

@@ -1,6 +1,6 @@
 /**
  * The shared handler chain. Every HTTP function is `httpFunction(name, handler)`; every queue consumer is
- * `queueConsumer(name, definition, recordHandler)`. Both: Powertools context and correlation id, typed
+ * `queueConsumer(name, definition or definitions, recordHandler)`. Both: Powertools context and correlation id, typed
  * errors mapped in one place, and metering of each invocation into the tenant's usage counters.
  */
 import middy from '@middy/core';
@@ -81,7 +81,15 @@ function busMessage<S extends z.ZodType>(definition: EventDefinition<S>) {
   });
 }
 
-export type BusMessage<S extends z.ZodType> = z.infer<ReturnType<typeof busMessage<S>>>;
+/** A parsed bus message of one of the definitions `D` (a union of definitions gives a union of messages). */
+export type BusMessage<D extends EventDefinition> = D extends EventDefinition<infer S> ? z.infer<ReturnType<typeof busMessage<S>>> : never;
+
+/** Several events on one queue: each record must match one of them, and is parsed by that event's own schema. */
+function busMessageOf(definitions: readonly EventDefinition[]): z.ZodType {
+  const schemas = definitions.map((d) => busMessage(d));
+  if (schemas.length === 0) throw new Error('a queue consumer needs at least one event definition');
+  return schemas.length === 1 ? schemas[0]! : z.union(schemas as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+}
 
 /**
  * A queue consumer: Powertools BatchProcessor parses each record against the event's schema and reports
@@ -89,19 +97,20 @@ export type BusMessage<S extends z.ZodType> = z.infer<ReturnType<typeof busMessa
  * Usage is metered per tenant of the batch: each tenant's records add to its own meter, and the batch's
  * billed time is shared out by record count, with one counter write per tenant and batch.
  */
-export function queueConsumer<S extends z.ZodType>(
+export function queueConsumer<D extends EventDefinition>(
   functionName: string,
-  definition: EventDefinition<S>,
-  handleRecord: (message: BusMessage<S>) => Promise<void>,
+  definitions: D | readonly D[],
+  handleRecord: (message: BusMessage<D>) => Promise<void>,
 ) {
-  const processor = new BatchProcessor(EventType.SQS, { parser, innerSchema: busMessage(definition), transformer: 'json' });
+  const innerSchema = busMessageOf(Array.isArray(definitions) ? definitions : [definitions as D]);
+  const processor = new BatchProcessor(EventType.SQS, { parser, innerSchema, transformer: 'json' });
   const chain = middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
       const startedAt = Date.now();
       const meters = new Map<string, { meter: Meter; records: number }>();
       const recordHandler = async (record: SQSRecord) => {
-        const message = record.body as unknown as BusMessage<S>;
+        const message = record.body as unknown as BusMessage<D>;
         const tenantId = message.detail.metadata.tenantId;
         const entry = meters.get(tenantId) ?? { meter: new Meter(functionName, startedAt), records: 0 };
         entry.meter.tenantId = tenantId;
