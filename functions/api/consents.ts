@@ -4,25 +4,14 @@
  */
 import { ConsentChangeRequest, ConsentRecordView, CustomerConsentsView } from '../../api/schemas.js';
 import { consentTokenSettings, publicApiUrl } from '../../adapters/consent-config.js';
-import { consentRepository } from '../../adapters/dynamo-consent.js';
-import { auditLog } from '../../adapters/dynamo-audit.js';
 import { emailSender } from '../../adapters/email.js';
 import { customerConsents, recordConsentChange } from '../../domain/consent.js';
 import { NotFound } from '../../domain/errors.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
 import { authorize, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent } from '../lib/http.js';
-import { ports } from '../lib/ports.js';
+import { consentPorts, ports } from '../lib/ports.js';
 import { routeRoles } from '../lib/route-auth.js';
-
-const consentPorts = () => ({
-  customers: ports.customers,
-  consents: consentRepository,
-  publisher: ports.publisher,
-  audit: auditLog,
-  clock: ports.clock,
-  ids: ports.ids,
-});
 
 export const handler = httpFunction(FUNCTIONS.consentApi.id, async (event: HttpEvent) => {
   const actor = authorize(event, routeRoles(event.routeKey));

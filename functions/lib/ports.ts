@@ -7,6 +7,7 @@ import { eventPublisher } from '../../adapters/event-publisher.js';
 import { secretStore } from '../../adapters/secrets.js';
 import { lexiconTextAnalyzer } from '../../adapters/lexicon-text-analyzer.js';
 import { auditLog } from '../../adapters/dynamo-audit.js';
+import { consentRepository } from '../../adapters/dynamo-consent.js';
 import { DynamoMergeStore } from '../../adapters/dynamo-merge.js';
 import { mergeOnSharedIdentity } from '../../domain/merge.js';
 import type { Clock, IdGenerator } from '../../domain/ports.js';
@@ -39,3 +40,13 @@ export const ports = {
   onConflict: (conflict: Parameters<ReturnType<typeof mergeOnSharedIdentity>>[0]) =>
     mergeOnSharedIdentity({ merges, publisher: eventPublisher(), clock: systemClock, audit: auditLog })(conflict),
 };
+
+/** What the consent use cases work with (the consent API and the public confirm/unsubscribe links). */
+export const consentPorts = () => ({
+  customers: ports.customers,
+  consents: consentRepository,
+  publisher: ports.publisher,
+  audit: ports.audit,
+  clock: ports.clock,
+  ids: ports.ids,
+});

@@ -8,24 +8,13 @@
  */
 import { ConsentConfirmedView, ConsentTokenQuery, UnsubscribedView, UnsubscribePreviewView } from '../../api/schemas.js';
 import { consentTokenSettings } from '../../adapters/consent-config.js';
-import { consentRepository } from '../../adapters/dynamo-consent.js';
-import { auditLog } from '../../adapters/dynamo-audit.js';
 import { confirmDoubleOptIn, unsubscribeByLink } from '../../domain/consent.js';
 import { InvalidConsentToken, verifyConsentToken, type ConsentTokenKind } from '../../domain/consent-tokens.js';
 import { NotFound } from '../../domain/errors.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
 import { json, type HttpEvent } from '../lib/http.js';
-import { ports } from '../lib/ports.js';
-
-const consentPorts = () => ({
-  customers: ports.customers,
-  consents: consentRepository,
-  publisher: ports.publisher,
-  audit: auditLog,
-  clock: ports.clock,
-  ids: ports.ids,
-});
+import { consentPorts, ports } from '../lib/ports.js';
 
 async function verifiedToken(event: HttpEvent, kind: ConsentTokenKind) {
   const query = ConsentTokenQuery.safeParse(event.queryStringParameters ?? {});
