@@ -8,6 +8,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, setDocumentClient, tableName } from '../adapters/dynamo.js';
 import { setEventPublisher } from '../adapters/event-publisher.js';
 import { OutboxEmailSender, setEmailSender } from '../adapters/email.js';
+import { OutboxMessageSender } from '../adapters/messaging/outbox.js';
+import { setMessageSender } from '../adapters/messaging/index.js';
 import { setSecretStore } from '../adapters/secrets.js';
 import { LocalSecretStore } from '../adapters/local-secret-store.js';
 import { RULES } from '../events/rules.js';
@@ -82,6 +84,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   // suppression tombstones are keyed with the data folder's pepper (and each tenant's salt in the table)
   process.env.SUPPRESSION_PEPPER = state.suppressionPepper;
   setEmailSender(new OutboxEmailSender(join(options.dataDir, 'outbox')));
+  setMessageSender(new OutboxMessageSender(join(options.dataDir, 'outbox')));
 
   // 4. queues (with their DLQs) and their consumers, as declared
   const queues = new Map<QueueName, { queue: LocalQueue; dlq: LocalQueue }>();
@@ -136,6 +139,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       setEventPublisher(undefined);
       setSecretStore(undefined);
       setEmailSender(undefined);
+      setMessageSender(undefined);
       documentClient().destroy();
       setDocumentClient(undefined);
       await dynamo?.stop();
