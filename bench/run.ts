@@ -1,85 +1,84 @@
 /**
  * `npm run bench`: figures for every ingest path on this machine, through the local runtime (real HTTP,
- * DynamoDB Local, the in-process bus and queues with their consumers).
+ * DynamoDB Local, the in-process bus and queues with their consumers), each printed beside a floor measured
+ * in the same run against the same DynamoDB Local: absolute times on a shared machine mean little, ratios do.
  *
- * Per scenario: throughput with BENCH_CONCURRENCY deliveries in flight, latency p50/p99 one at a time and
- * under load, and the DynamoDB read/write units and billed milliseconds the webhook function used per
- * delivery (from the metering counters, i.e. what DynamoDB itself reported). Through DynamoDB Local the
- * throughput is bound by the emulator (a few hundred writes/s, SQLite underneath, one machine), so the
- * in-function work of the comment path is measured alone too: what the code itself costs per event.
+ * Per scenario and concurrency:
+ * - deliveries/s: acknowledged by the webhook (`ack/s`) and fully processed by every consumer (`e2e/s`);
+ * - the floor at the same concurrency: 2-item TransactWriteItems/s and 300 B PutItem/s, 3 rounds right before and
+ *   3 right after the scenario (min/median/max of the 6), and the ratio of deliveries/s to the transaction floor;
+ * - latency p50/p99 of the acknowledgements;
+ * - DynamoDB calls, write and read units per delivery for ALL the functions a delivery causes (webhook and
+ *   consumers, and the chain's usage-counter writes), as DynamoDB reported them, and the calls per function;
+ * - CPU ms per delivery of this process (runtime, consumers and load generator; DynamoDB Local is a separate
+ *   Java process and is not included).
+ * Then the bundle table: each function bundled as CDK bundles it, size and module init against a bare handler.
  *
- * Sizes: BENCH_EVENTS per scenario (default 300), BENCH_CONCURRENCY (default 8), BENCH_ONLY=name,name.
+ * Sizes: BENCH_EVENTS per scenario and concurrency (default 300), BENCH_CONCURRENCY (default "8,32"),
+ * BENCH_ROUNDS floor rounds before and after (default 3), BENCH_ONLY=name,name, BENCH_BUNDLES=0 to skip bundles.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, tableName } from '../adapters/dynamo.js';
-import { lexiconTextAnalyzer } from '../adapters/lexicon-text-analyzer.js';
-import { extractMetaSignals, MetaDelivery } from '../domain/ingest/meta.js';
-import { hmacMatches } from '../domain/ingest/signatures.js';
+import { tableName } from '../adapters/dynamo.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
-import { keys } from '../store/keys.js';
-import { changesEntry, delivery, pageComment, wabaDelivery, whatsappText } from '../test/support/meta.js';
-import { bigId, postEvent, postShopify, shopifyOrderBody, uniqueEmail } from '../test/support/stores.js';
-import { postMeta, metaSignature, feedComment, pageDelivery } from '../test/support/webhooks.js';
-import { postX, tweet, xDelivery, xUser } from '../test/support/x.js';
+import { bundleTable } from './bundles.js';
+import { bigId, facebookComment, postEvent, postMeta, postShopify, postX, shopifyOrder, whatsappText, xMention } from './deliveries.js';
+import { countDynamoCalls, takeTally } from './dynamo-calls.js';
+import { Floor, stats } from './floor.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const LATENCY_SAMPLES = Math.min(100, EVENTS);
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '8,32').split(',').map(Number);
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 const ONLY = process.env.BENCH_ONLY?.split(',');
+const FLOOR_OPS = 150;
 
 type Tenant = LocalRuntime['credentials']['tenants'][number];
 interface Scenario {
   name: string;
-  /** The function whose usage counters tell the units per delivery. */
-  functionId: string;
+  /** Deliveries before the measured ones, so that the people they name are known (or not, as the name says). */
+  warmUp: number;
   send(runtime: LocalRuntime, tenant: Tenant, i: number): Promise<Response>;
 }
 
 const COMMENTS = ['Love the new jacket, great fit! 😍', 'Mi pedido no llegó, pésimo servicio 😡', 'Where can I buy the blue one?'];
 const text = (i: number) => COMMENTS[i % COMMENTS.length]!;
+const KNOWN = 97; // people who comment again and again
 
 const SCENARIOS: Scenario[] = [
   {
-    name: 'facebook-comment',
-    functionId: 'MetaWebhook',
-    send: (rt, t, i) =>
-      postMeta(rt.url, t.tenantId, t.secrets.meta.appSecret, delivery('page', [changesEntry(t.accounts.facebook, [pageComment({ pageId: t.accounts.facebook, fromId: `fb${i % 97}`, message: text(i) })])])),
+    name: 'facebook-comment (known)',
+    warmUp: KNOWN,
+    send: (rt, t, i) => postMeta(rt.url, t.tenantId, t.secrets.meta.appSecret, facebookComment(t.accounts.facebook, `fb${i % KNOWN}`, text(i))),
   },
   {
-    name: 'whatsapp-message',
-    functionId: 'MetaWebhook',
-    send: (rt, t, i) =>
-      postMeta(rt.url, t.tenantId, t.secrets.meta.appSecret, wabaDelivery([whatsappText({ phoneNumberId: t.accounts.whatsapp, waId: `3460011${String(i % 89).padStart(4, '0')}`, body: text(i) })])),
+    name: 'facebook-comment (new)',
+    warmUp: 10,
+    send: (rt, t, i) => postMeta(rt.url, t.tenantId, t.secrets.meta.appSecret, facebookComment(t.accounts.facebook, `new${bigId('5')}`, text(i))),
   },
   {
-    name: 'x-mention',
-    functionId: 'XWebhook',
-    send: (rt, t, i) =>
-      postX(
-        rt.url,
-        t.tenantId,
-        t.secrets.x.consumerSecret,
-        xDelivery(t.accounts.x, {
-          tweet_create_events: [tweet({ text: `@brand ${text(i)}`, user: xUser({ id: `77${i % 83}`, screenName: `fan${i % 83}` }), mentions: [{ id: t.accounts.x, screenName: 'brand' }] })],
-        }),
-      ),
+    name: 'whatsapp-message (known)',
+    warmUp: KNOWN,
+    send: (rt, t, i) => postMeta(rt.url, t.tenantId, t.secrets.meta.appSecret, whatsappText(t.accounts.whatsapp, `3460011${String(i % KNOWN).padStart(4, '0')}`, text(i))),
   },
   {
-    name: 'shopify-order',
-    functionId: 'ShopifyWebhook',
-    send: (rt, t, i) => postShopify(rt.url, t.tenantId, t.secrets.shopify.secret, 'orders/create', shopifyOrderBody({ orderId: bigId(), customerId: bigId(), email: uniqueEmail(`b${i % 71}`), cancelled: false, financialStatus: 'paid' })),
+    name: 'x-mention (known)',
+    warmUp: KNOWN,
+    send: (rt, t, i) => postX(rt.url, t.tenantId, t.secrets.x.consumerSecret, xMention(t.accounts.x, `77${i % KNOWN}`, text(i))),
   },
   {
-    name: 'events-order-placed',
-    functionId: 'EventsWebhook',
+    name: 'shopify-order (new buyer)',
+    warmUp: 10,
+    send: (rt, t, i) => postShopify(rt.url, t.tenantId, t.secrets.shopify.secret, 'orders/create', shopifyOrder({ orderId: bigId(), customerId: bigId('8'), email: `b${i}.${bigId('1')}@example.com` })),
+  },
+  {
+    name: 'events-order-placed (known)',
+    warmUp: KNOWN,
     send: (rt, t, i) =>
       postEvent(rt.url, t.tenantId, t.secrets.events.secret, 'order.placed', {
-        orderId: `web-${Date.now()}-${i}`,
-        customer: { email: `web${i % 67}@example.com` },
+        orderId: `web-${bigId('3')}`,
+        customer: { email: `web${i % KNOWN}@example.com` },
         total: { amount: '59.90', currency: 'EUR' },
         lineItems: [{ productId: `sku-${i % 13}`, quantity: 1, price: { amount: '59.90', currency: 'EUR' } }],
       }),
@@ -87,21 +86,7 @@ const SCENARIOS: Scenario[] = [
 ];
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-
-async function usage(tenantId: string, functionId: string) {
-  const day = new Date().toISOString().slice(0, 10);
-  const total = { readUnits: 0, writeUnits: 0, billedMs: 0, invocations: 0 };
-  for (const pk of keys.usageShards(tenantId, day)) {
-    const { Items } = await documentClient().send(
-      new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
-    );
-    for (const row of Items ?? []) {
-      if (row.functionName !== functionId) continue;
-      for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += (row[k] as number) ?? 0;
-    }
-  }
-  return total;
-}
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
 async function timed(send: () => Promise<Response>): Promise<number> {
   const t0 = performance.now();
@@ -111,76 +96,97 @@ async function timed(send: () => Promise<Response>): Promise<number> {
   return performance.now() - t0;
 }
 
-async function runScenario(runtime: LocalRuntime, scenario: Scenario, tenant: Tenant) {
-  let n = 0;
-  for (let i = 0; i < 10; i++) await timed(() => scenario.send(runtime, tenant, n++)); // warm-up
-  const alone: number[] = [];
-  for (let i = 0; i < LATENCY_SAMPLES; i++) alone.push(await timed(() => scenario.send(runtime, tenant, n++)));
-  await runtime.drain(300_000);
+async function runScenario(runtime: LocalRuntime, floor: Floor, scenario: Scenario, tenant: Tenant, concurrency: number, counter: { n: number }) {
+  // 1. warm up: containers loaded, the scenario's people known
+  for (let i = 0; i < scenario.warmUp; i++) await timed(() => scenario.send(runtime, tenant, counter.n++));
+  await runtime.drain(600_000);
 
-  const before = await usage(tenant.tenantId, scenario.functionId);
-  const loaded: number[] = [];
+  // 2. the floor right before
+  const floorBefore = await floor.measure(ROUNDS, FLOOR_OPS, concurrency);
+
+  // 3. the deliveries, `concurrency` in flight, until every consumer has finished with them
+  takeTally();
+  const cpu0 = process.cpuUsage();
+  const latencies: number[] = [];
   let sent = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (sent < EVENTS) {
         sent++;
-        loaded.push(await timed(() => scenario.send(runtime, tenant, n++)));
+        latencies.push(await timed(() => scenario.send(runtime, tenant, counter.n++)));
       }
     }),
   );
-  const ingestSeconds = (performance.now() - started) / 1000;
-  await runtime.drain(300_000);
-  const endToEndSeconds = (performance.now() - started) / 1000;
-  const after = await usage(tenant.tenantId, scenario.functionId);
-  alone.sort((a, b) => a - b);
-  loaded.sort((a, b) => a - b);
-  const per = (k: keyof typeof after) => (after[k] - before[k]) / EVENTS;
+  const ackSeconds = (performance.now() - started) / 1000;
+  await runtime.drain(600_000);
+  const e2eSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const calls = takeTally();
+
+  // 4. the floor right after
+  const floorAfter = await floor.measure(ROUNDS, FLOOR_OPS, concurrency);
+
+  latencies.sort((a, b) => a - b);
+  const tx = stats([...floorBefore.tx, ...floorAfter.tx]);
+  const put = stats([...floorBefore.put, ...floorAfter.put]);
+  const ack = EVENTS / ackSeconds;
+  const e2e = EVENTS / e2eSeconds;
+  const per = (n: number) => n / EVENTS;
+  const owners = [...calls.byOwner.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(per(v), 1)}`).join(', ');
   return {
-    scenario: scenario.name,
-    'events/s': Math.round(EVENTS / ingestSeconds),
-    'end-to-end/s': Math.round(EVENTS / endToEndSeconds),
-    'p50 alone ms': percentile(alone, 50).toFixed(1),
-    'p99 alone ms': percentile(alone, 99).toFixed(1),
-    [`p50 @${CONCURRENCY} ms`]: percentile(loaded, 50).toFixed(1),
-    [`p99 @${CONCURRENCY} ms`]: percentile(loaded, 99).toFixed(1),
-    'WCU/event': per('writeUnits').toFixed(2),
-    'RCU/event': per('readUnits').toFixed(2),
-    'billed ms/event': per('billedMs').toFixed(1),
+    row: {
+      scenario: scenario.name,
+      '@': concurrency,
+      'ack/s': fmt(ack),
+      'e2e/s': fmt(e2e),
+      'tx floor/s min/med/max': `${fmt(tx.min)}/${fmt(tx.median)}/${fmt(tx.max)}`,
+      'put floor/s med': fmt(put.median),
+      'ack/tx floor': `${fmt((100 * ack) / tx.median)}%`,
+      'e2e/tx floor': `${fmt((100 * e2e) / tx.median)}%`,
+      'p50/p99 ms': `${fmt(percentile(latencies, 50))}/${fmt(percentile(latencies, 99))}`,
+      'calls/del': fmt(per(calls.calls), 1),
+      'WU/del': fmt(per(calls.writeUnits), 1),
+      'RU/del': fmt(per(calls.readUnits), 1),
+      'CPU ms/del': fmt((cpu.user + cpu.system) / 1000 / EVENTS, 1),
+    },
+    owners: `${scenario.name} @${concurrency}: calls per delivery by function: ${owners}`,
   };
 }
 
-/** The comment path's own work, without I/O: verify, parse, validate, extract, analyse. */
-async function inFunctionWork(n: number) {
-  const secret = 'bench-secret';
-  const bodies = Array.from({ length: 200 }, (_, i) => Buffer.from(pageDelivery('1', [feedComment({ pageId: '1', fromId: `p${i}`, message: text(i) })])));
-  const signatures = bodies.map((b) => metaSignature(secret, b).slice('sha256='.length));
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const k = i % bodies.length;
-    if (!hmacMatches({ algorithm: 'sha256', secrets: [secret], signed: bodies[k]!, provided: signatures[k]!, encoding: 'hex' })) throw new Error('bad signature');
-    const { signals } = extractMetaSignals(MetaDelivery.parse(JSON.parse(bodies[k]!.toString('utf8'))), ['1']);
-    await lexiconTextAnalyzer.analyze(signals.map((s) => s.text ?? ''));
-  }
-  return Math.round(n / ((performance.now() - t0) / 1000));
-}
-
 async function main() {
-  console.log(`Social CRM benchmark: ${EVENTS} deliveries per scenario, ${CONCURRENCY} in flight; node ${process.version}`);
-  console.log(`in-function work of a comment (verify + parse + analyse, no I/O): ${await inFunctionWork(20_000)} comments/s on one core`);
+  console.log(`Social CRM benchmark: ${EVENTS} deliveries per scenario and concurrency (${CONCURRENCIES.join(', ')} in flight), floor ${ROUNDS}+${ROUNDS} rounds of ${FLOOR_OPS} ops; node ${process.version}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'social-crm-bench-'));
   const runtime = await startLocalRuntime({ port: 0, dataDir });
-  const tenant = runtime.credentials.tenants[0]!;
-  const rows = [];
-  for (const scenario of SCENARIOS) {
-    if (ONLY && !ONLY.includes(scenario.name)) continue;
-    rows.push(await runScenario(runtime, scenario, tenant));
+  try {
+    countDynamoCalls();
+    const floor = new Floor(process.env.DYNAMODB_ENDPOINT!, tableName());
+    const tenant = runtime.credentials.tenants[0]!;
+    const rows = [];
+    const owners = [];
+    const counter = { n: 0 };
+    for (const scenario of SCENARIOS) {
+      if (ONLY && !ONLY.some((o) => scenario.name.startsWith(o))) continue;
+      for (const concurrency of CONCURRENCIES) {
+        const { row, owners: line } = await runScenario(runtime, floor, scenario, tenant, concurrency, counter);
+        rows.push(row);
+        owners.push(line);
+        console.log(`  done: ${scenario.name} @${concurrency}`);
+      }
+    }
+    floor.destroy();
+    console.table(rows);
+    for (const line of owners) console.log(line);
+    console.log(`process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (runtime, consumers and load generator in one process)`);
+  } finally {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
-  console.table(rows);
-  console.log(`process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (runtime, consumers and load generator in one process)`);
-  await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.BENCH_BUNDLES !== '0') {
+    const { rows, worst } = await bundleTable(5);
+    console.table(rows);
+    console.log(`worst module init / bare handler: ${worst.toFixed(2)}x`);
+  }
 }
 
 await main();

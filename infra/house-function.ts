@@ -16,6 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { TABLE } from '../store/table.js';
 import type { FunctionDeclaration } from '../wiring/functions.js';
+import { HOUSE_BUNDLING, HOUSE_NODE_OPTIONS } from './bundling.js';
 import { SERVICE_NAME } from './config.js';
 
 /** The repository root: entries in wiring/functions.ts are relative to it. */
@@ -74,10 +75,6 @@ const TABLE_ACTIONS = {
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
 } as const;
 
-// ESM output still meets CommonJS dependencies that call require(); give them one.
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __houseCreateRequire } from 'node:module'; const require = __houseCreateRequire(import.meta.url);";
-
 export class HouseFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: iam.Role;
@@ -118,19 +115,17 @@ export class HouseFunction extends Construct {
         EVENT_BUS_NAME: bus.eventBusName,
         SECRETS_PREFIX: secretsPrefix,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: HOUSE_NODE_OPTIONS,
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        // index.mjs.map beside the bundle; NODE_OPTIONS=--enable-source-maps maps stack traces to the .ts sources
-        sourceMap: true,
-        sourcesContent: false,
-        // the Node.js 24 runtime ships SDK v3; everything else is bundled
-        externalModules: ['@aws-sdk/*'],
+        target: HOUSE_BUNDLING.target,
+        mainFields: [...HOUSE_BUNDLING.mainFields],
+        banner: HOUSE_BUNDLING.banner,
+        minify: HOUSE_BUNDLING.minify,
+        sourceMap: HOUSE_BUNDLING.sourceMap,
+        sourcesContent: HOUSE_BUNDLING.sourcesContent,
+        externalModules: [...HOUSE_BUNDLING.externalModules],
         forceDockerBundling: false,
       },
     });

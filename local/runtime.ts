@@ -22,7 +22,7 @@ import { ensureTable, LOCAL_AWS, startDynamoDbLocal, type RunningDynamo } from '
 import { startHttpServer } from './http-server.js';
 import { invokeWithTimeout } from './lambda-context.js';
 import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
-import { LocalQueue, startPoller } from './sqs-queue.js';
+import { LocalQueue, startPoller, type Poller } from './sqs-queue.js';
 
 export interface RuntimeOptions {
   port?: number;
@@ -88,7 +88,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
   // 4. queues (with their DLQs) and their consumers, as declared
   const queues = new Map<QueueName, { queue: LocalQueue; dlq: LocalQueue }>();
-  const pollers: { stop(): Promise<void>; drain(): Promise<void> }[] = [];
+  const pollers: Poller[] = [];
   const persistDir = join(options.dataDir, 'queues');
   for (const [name, declaration] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
     const dlq = new LocalQueue({ name: `${name}-dlq`, visibilityTimeoutSeconds: 30, persistDir });
@@ -130,8 +130,18 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     credentials,
     bus,
     queues,
-    drain: async () => {
-      for (const p of pollers) await p.drain();
+    drain: async (timeoutMs = 10_000) => {
+      // one deadline for all queues; a consumer may publish into another queue, so repeat until a whole pass finds
+      // every queue already settled
+      const deadline = Date.now() + timeoutMs;
+      const settled = () => [...queues.values()].every(({ queue }) => {
+        const d = queue.depth();
+        return d.visible === 0 && d.inFlight === 0;
+      });
+      if (pollers.length === 0) return;
+      do {
+        for (const p of pollers) await p.drain({ timeoutMs: Math.max(1, deadline - Date.now()) });
+      } while (!settled());
     },
     stop: async () => {
       await api.close();
