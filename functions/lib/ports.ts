@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { DynamoCustomerRepository, DynamoInteractionRepository, DynamoTenantDirectory } from '../../adapters/dynamo-customers.js';
 import { eventPublisher } from '../../adapters/event-publisher.js';
 import { secretStore } from '../../adapters/secrets.js';
-import { lexiconTextAnalyzer } from '../../adapters/lexicon-text-analyzer.js';
 import { auditLog } from '../../adapters/dynamo-audit.js';
 import { consentRepository } from '../../adapters/dynamo-consent.js';
 import { DynamoMergeStore } from '../../adapters/dynamo-merge.js';
 import { mergeOnSharedIdentity } from '../../domain/merge.js';
 import type { Clock, IdGenerator } from '../../domain/ports.js';
+import type { TextAnalyzer } from '../../domain/text-analysis.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 export const uuidIds: IdGenerator = { next: () => randomUUID() };
@@ -20,6 +20,18 @@ export const customers = new DynamoCustomerRepository();
 export const interactions = new DynamoInteractionRepository();
 export const merges = new DynamoMergeStore();
 
+/**
+ * The lexicon analyzer, loaded on the first text to analyse: its lexicons (sentiment's AFINN, the Spanish stems)
+ * take longer to build than everything else a function loads, and most functions never analyse a text.
+ */
+let lexicon: Promise<TextAnalyzer> | undefined;
+export const lazyTextAnalyzer: TextAnalyzer = {
+  async analyze(texts) {
+    lexicon ??= import('../../adapters/lexicon-text-analyzer.js').then((m) => m.lexiconTextAnalyzer);
+    return (await lexicon).analyze(texts);
+  },
+};
+
 /** Resolved per call, so the local runtime can install its bus and secret store after import. */
 export const ports = {
   get publisher() {
@@ -28,7 +40,7 @@ export const ports = {
   get secrets() {
     return secretStore();
   },
-  analyzer: lexiconTextAnalyzer,
+  analyzer: lazyTextAnalyzer,
   clock: systemClock,
   ids: uuidIds,
   tenants,
