@@ -171,8 +171,8 @@ export class DynamoCustomerRepository implements CustomerRepository {
     });
   }
 
-  async refreshIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<void> {
-    await updateProfile(tenantId, customerId, (c) => refreshedIdentities(c, identities));
+  async refreshIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<Customer | undefined> {
+    return updateProfile(tenantId, customerId, (c) => refreshedIdentities(c, identities));
   }
 
   async timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>> {

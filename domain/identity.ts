@@ -36,6 +36,11 @@ export interface Resolution {
   created: boolean;
   /** Customers other than the chosen one that also hold one of the person's identities (merge candidates). */
   conflicts: string[];
+  /**
+   * The profile, when resolving had it at hand anyway (just created, or just read to refresh handles): callers
+   * that need it (the retention rule reads its consent) use it instead of reading it again.
+   */
+  customer?: Customer;
 }
 
 export function toIdentity(input: IdentityInput, now: string): Identity {
@@ -65,9 +70,10 @@ export async function resolveCustomer(ports: IdentityPorts, tenantId: string, pe
     if (unknown.length > 0) await ports.customers.attachIdentities(tenantId, chosen, unknown);
     // what the platform shows of the person now (handle, name, followers) replaces what it showed before
     const seen = all.filter((i, index) => found[index] === chosen && (i.influence || i.handle || i.name)).map((i) => toIdentity(i, now));
-    if (seen.length > 0) await ports.customers.refreshIdentities(tenantId, chosen, seen);
+    const read = seen.length > 0 ? await ports.customers.refreshIdentities(tenantId, chosen, seen) : undefined;
     const conflicts = [...new Set(found.filter((id): id is string => id !== undefined && id !== chosen))];
-    return { customerId: chosen, created: false, conflicts };
+    // attaching identities may have changed the profile after that read; then it is not handed on
+    return { customerId: chosen, created: false, conflicts, ...(read && unknown.length === 0 && { customer: read }) };
   }
   const identities = all.map((i) => toIdentity(i, now));
   const customer: Customer = {
@@ -86,7 +92,7 @@ export async function resolveCustomer(ports: IdentityPorts, tenantId: string, pe
     const links = identities.slice(1);
     if (links.length > 0) await ports.customers.attachIdentities(tenantId, customerId, links);
   }
-  return { customerId, created, conflicts: [] };
+  return { customerId, created, conflicts: [], ...(created && { customer }) };
 }
 
 /**

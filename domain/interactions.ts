@@ -2,7 +2,7 @@
  * Social interactions: from a platform's event to an interaction on one customer's timeline.
  */
 import { buildEvent, InteractionRecorded, type Channel, type InteractionKind } from '../events/catalog.js';
-import type { Interaction } from './model.js';
+import type { Customer, Interaction } from './model.js';
 import { resolveCustomer, type IdentityInput } from './identity.js';
 import type { CustomerRepository, EventPublisher, IdGenerator, InteractionRepository } from './ports.js';
 import { retentionOfNewInteractions } from './retention.js';
@@ -76,7 +76,7 @@ export async function recordSocialInteractions(
   const toPublish: Interaction[] = [];
   const retentionOf = retentionOfNewInteractions(ports, ctx.tenantId);
   for (const signal of signals) {
-    const customerId = await customerOf(ports, ctx, signal);
+    const { customerId, customer } = await customerOf(ports, ctx, signal);
     const analysis = analysisOf.get(signal);
     const now = ports.clock.now().toISOString();
     const candidate: Interaction = {
@@ -94,7 +94,7 @@ export async function recordSocialInteractions(
       occurredAt: signal.occurredAt,
       receivedAt: now,
     };
-    const { outcome, stored } = await ports.interactions.recordOnce(candidate, await retentionOf(candidate));
+    const { outcome, stored } = await ports.interactions.recordOnce(candidate, await retentionOf(candidate, customer));
     if (outcome === 'duplicate') {
       results.push({ outcome: 'duplicate', interaction: stored });
       continue;
@@ -110,15 +110,18 @@ export async function recordSocialInteractions(
   return results;
 }
 
-async function customerOf(ports: RecordInteractionPorts, ctx: RecordContext, signal: SocialSignal): Promise<string> {
+async function customerOf(ports: RecordInteractionPorts, ctx: RecordContext, signal: SocialSignal): Promise<{ customerId: string; customer?: Customer }> {
   const { links, ...author } = signal.author;
-  const { customerId, conflicts } = await resolveCustomer(ports, ctx.tenantId, {
+  const { customerId, conflicts, customer } = await resolveCustomer(ports, ctx.tenantId, {
     primary: { channel: signal.channel, ...author },
     ...(links && { links }),
     ...(author.name !== undefined && { name: author.name }),
   });
-  if (conflicts.length > 0 && ports.onConflict) await ports.onConflict({ ...ctx, customerId, conflicts });
-  return customerId;
+  if (conflicts.length > 0 && ports.onConflict) {
+    await ports.onConflict({ ...ctx, customerId, conflicts });
+    return { customerId }; // the merge changed the profile
+  }
+  return { customerId, ...(customer && { customer }) };
 }
 
 export type Amendment = { kind: 'edit'; text: string; at: string } | { kind: 'remove'; at: string };

@@ -64,7 +64,8 @@ export interface CustomerRepository {
    * Updates what the profile shows of identities it already has (handle, name, influence figures), writing
    * only when something changed.
    */
-  refreshIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<void>;
+  /** Answers the profile as read (and written, when something changed), if the adapter had to read it. */
+  refreshIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<Customer | undefined | void>;
   timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>>;
 }
 

@@ -190,12 +190,15 @@ export async function setRetentionPeriod(
 export function retentionOfNewInteractions(
   ports: { customers: Pick<CustomerRepository, 'get'>; interactions: Pick<InteractionRepository, 'retentionDays'> },
   tenantId: string,
-): (interaction: Interaction) => Promise<InteractionRetention | undefined> {
+): (interaction: Interaction, known?: Customer) => Promise<InteractionRetention | undefined> {
   const customers = new Map<string, Promise<Customer | undefined>>();
   let days: Promise<number> | undefined;
-  return async (interaction) => {
+  return async (interaction, known) => {
     let customer = customers.get(interaction.customerId);
-    if (!customer) {
+    if (!customer && known?.id === interaction.customerId) {
+      customer = Promise.resolve(known);
+      customers.set(interaction.customerId, customer);
+    } else if (!customer) {
       customer = ports.customers.get(tenantId, interaction.customerId);
       customers.set(interaction.customerId, customer);
     }

@@ -13,8 +13,9 @@ describe('resolveCustomer', () => {
       links: [{ channel: 'phone', externalId: '+34600111222' }],
       name: 'Ana',
     });
-    expect(r).toEqual({ customerId: 'c-1', created: true, conflicts: [] });
     const customer = p.customers.customers.get('c-1')!;
+    // the profile just created is handed on, so the caller need not read it again
+    expect(r).toEqual({ customerId: 'c-1', created: true, conflicts: [], customer });
     expect(customer.identities.map((i) => `${i.channel}:${i.externalId}`)).toEqual(['whatsapp:34600111222', 'phone:+34600111222']);
     expect(customer.identities[0]!.influence).toEqual({ followers: 10, updatedAt: '2026-11-23T10:00:00.000Z' });
   });
