@@ -5,6 +5,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateComma
 import { InvalidInput } from '../domain/errors.js';
 import type { Customer, Identity, Interaction, Page, Tenant, TimelineEntry, YoutubeSubscription } from '../domain/model.js';
 import type { CustomerRepository, InteractionRepository, InteractionRetention, NewProspect, RecordOutcome, TenantDirectory, YoutubeSubscriptionRepository, YoutubeVideoIndex } from '../domain/ports.js';
+import { publishedByConcurrentAttempt } from '../domain/shared/outbox.js';
 import { keys } from '../store/keys.js';
 import { refreshedIdentities } from '../domain/identity.js';
 import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from './dynamo.js';
@@ -163,11 +164,12 @@ export class DynamoCustomerRepository implements CustomerRepository {
     const suppressed = await suppressionList.anySuppressed(tenantId, claimed);
     await updateProfile(tenantId, customerId, (c) => {
       const have = new Set(c.identities.map((i) => `${i.channel}|${i.externalId}`));
-      return {
-        ...c,
-        identities: [...c.identities, ...claimed.filter((i) => !have.has(`${i.channel}|${i.externalId}`))],
-        ...(suppressed && !c.suppressed && { suppressed: { at: new Date().toISOString() } }),
-      };
+      const added = claimed.filter((i) => !have.has(`${i.channel}|${i.externalId}`));
+      const suppress = suppressed && !c.suppressed;
+      // already there (a concurrent copy of the same delivery attached them): no write, so a redelivery storm
+      // does not turn into a queue of writers on one profile
+      if (added.length === 0 && !suppress) return c;
+      return { ...c, identities: [...c.identities, ...added], ...(suppress && { suppressed: { at: new Date().toISOString() } }) };
     });
   }
 
@@ -300,10 +302,20 @@ export class DynamoInteractionRepository implements InteractionRepository {
 
   private async existing(interaction: Interaction): Promise<{ outcome: RecordOutcome; stored: Interaction }> {
     const { tenantId, channel, externalId } = interaction;
-    const { Item: ref } = await documentClient().send(
-      new GetCommand({ TableName: tableName(), Key: keys.interactionRef(tenantId, channel, externalId), ConsistentRead: true }),
-    );
+    const readRef = async () =>
+      (await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.interactionRef(tenantId, channel, externalId), ConsistentRead: true })))
+        .Item;
+    const ref = await readRef();
     if (!ref) throw new Error('interaction reference vanished during dedupe');
+    if (!ref.published) {
+      // a concurrent attempt of the same delivery may be publishing it right now (domain/shared/outbox.ts); a
+      // reference erased meanwhile has nothing left to publish either
+      const stillUnpublished = async () => {
+        const current = await readRef();
+        return current !== undefined && current.published !== true;
+      };
+      if (await publishedByConcurrentAttempt(stillUnpublished)) ref.published = true;
+    }
     const { Item } = await documentClient().send(
       new GetCommand({
         TableName: tableName(),

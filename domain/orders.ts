@@ -8,6 +8,7 @@
  * contents (total, line items) follow the snapshot the store modified last. The status is derived from
  * those facts, so applying the same deliveries in any order gives the same order.
  */
+import { publishedByConcurrentAttempt } from './shared/outbox.js';
 import {
   buildEvent,
   OrderPlaced,
@@ -373,7 +374,15 @@ export async function recordOrderChange(
 }
 
 async function duplicate(ports: OrderPorts, tenantId: string, store: Store, orderId: string): Promise<OrderOutcome> {
-  const stored = await ports.orders.get(tenantId, store, orderId);
+  let stored = await ports.orders.get(tenantId, store, orderId);
+  if (stored && stored.pendingEvents.length > 0) {
+    // a concurrent attempt of the same delivery may be publishing them right now (domain/shared/outbox.ts)
+    const stillPending = async () => {
+      stored = await ports.orders.get(tenantId, store, orderId);
+      return (stored?.pendingEvents.length ?? 0) > 0;
+    };
+    if (await publishedByConcurrentAttempt(stillPending)) return { outcome: 'duplicate', republished: 0 };
+  }
   const republished = stored ? await publishPending(ports, tenantId, store, orderId, stored.pendingEvents) : 0;
   return { outcome: 'duplicate', republished };
 }

@@ -8,6 +8,7 @@
  * which keeps the delivery's events until they are published: a redelivery finds the record, publishes
  * whatever an earlier attempt left, and changes nothing else.
  */
+import { publishedByConcurrentAttempt } from './shared/outbox.js';
 import {
   buildEvent,
   CustomerRegistered,
@@ -111,7 +112,11 @@ async function publishRecord(ports: RegistrationPorts, tenantId: string, deliver
 async function finishRecorded(ports: RegistrationPorts, tenantId: string, delivery: DeliveryRef): Promise<number | undefined> {
   const record = await ports.profiles.getDelivery(tenantId, delivery);
   if (!record) return undefined;
-  return record.published ? 0 : publishRecord(ports, tenantId, delivery, record.events);
+  if (record.published) return 0;
+  // a concurrent attempt of the same delivery may be publishing it right now (domain/shared/outbox.ts)
+  const stillUnpublished = async () => (await ports.profiles.getDelivery(tenantId, delivery))?.published === false;
+  if (await publishedByConcurrentAttempt(stillUnpublished)) return 0;
+  return publishRecord(ports, tenantId, delivery, record.events);
 }
 
 // ---------------------------------------------------------------------------------------------------
