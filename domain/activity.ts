@@ -23,26 +23,20 @@ export function applyInteraction(activity: CustomerActivity, signal: ActivitySig
 
 export interface ActivityStore {
   /**
-   * Applies `change` to the customer's activity exactly once per (consumer, eventId): answers false when
-   * that event was applied before, or the customer no longer exists.
+   * Applies one interaction to the customer's activity (as `applyInteraction` says) exactly once per
+   * (consumer, eventId): answers false when that event was applied before, or the customer no longer exists.
+   * Counters are added atomically, so concurrent interactions of one busy person do not contend.
    */
-  updateOnce(
-    tenantId: string,
-    customerId: string,
-    eventId: string,
-    change: (activity: CustomerActivity) => CustomerActivity,
-  ): Promise<boolean>;
+  addOnce(tenantId: string, customerId: string, eventId: string, signal: ActivitySignal): Promise<boolean>;
 }
 
 /**
- * 1. read the customer; 2. compute the new figures; 3. write them with the event's processed-marker in one
- * transaction (a redelivered event changes nothing).
+ * 1. add the interaction to the customer's figures: one more on its channel, "last seen" moved forward only;
+ * 2. in the same transaction as the event's processed-marker (a redelivered event changes nothing).
  */
 export async function recordCustomerActivity(
   store: ActivityStore,
   event: { tenantId: string; eventId: string; customerId: string; channel: string; occurredAt: string },
 ): Promise<boolean> {
-  return store.updateOnce(event.tenantId, event.customerId, event.eventId, (activity) =>
-    applyInteraction(activity, { channel: event.channel, occurredAt: event.occurredAt }),
-  );
+  return store.addOnce(event.tenantId, event.customerId, event.eventId, { channel: event.channel, occurredAt: event.occurredAt });
 }

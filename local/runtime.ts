@@ -41,7 +41,7 @@ export interface LocalRuntime {
   credentials: Credentials;
   bus: LocalEventBus;
   queues: Map<QueueName, { queue: LocalQueue; dlq: LocalQueue }>;
-  /** Resolves once every queue is empty and nothing is in flight. */
+  /** Resolves once every queue is empty and nothing is in flight; rejects after `timeoutMs` (default 60 s) in all. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -130,7 +130,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     credentials,
     bus,
     queues,
-    drain: async (timeoutMs = 10_000) => {
+    drain: async (timeoutMs = 60_000) => {
       // one deadline for all queues; a consumer may publish into another queue, so repeat until a whole pass finds
       // every queue already settled
       const deadline = Date.now() + timeoutMs;

@@ -128,7 +128,8 @@ const ROUTES: Route[] = [
     definition: InteractionRecorded,
     customerOf: (d) => d.customerId,
     handle: async (m, d) => {
-      if (await knowledge.processed(m.tenantId, m.eventId)) return;
+      // no processed-marker read first: the commit below is conditional on the marker, so a redelivered event
+      // changes nothing anyway, and every first delivery (nearly all of them) saves a read
       // the event carries no text: brand and competitor keywords are looked for in the stored interaction
       const stored = d.hasText ? await shared.interactions.findByExternalId(m.tenantId, d.channel, d.externalId) : undefined;
       const settings = await knowledge.settings(m.tenantId);
