@@ -1,7 +1,7 @@
 /**
  * A busy person: a burst of comments from one author, many in flight at once, with every consumer running.
  * Each is counted once on the profile (atomic ADDs, no read-modify-write to lose), none ends in a DLQ, and a
- * redelivered one adds nothing.
+ * redelivered one (a retried 5xx, or the copy sent at the end) adds nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
@@ -28,16 +28,24 @@ describe('a burst of comments from one person', () => {
     const page = acme.accounts.facebook;
     const bodies = Array.from({ length: BURST }, (_, i) => pageDelivery(page, [feedComment({ pageId: page, fromId: author, fromName: 'Hot', message: `comment ${i}` })]));
     let next = 0;
-    const statuses: number[] = [];
+    const refused: number[] = [];
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
         while (next < bodies.length) {
           const body = bodies[next++]!;
-          statuses.push((await postMeta(rt.url, acme.tenantId, acme.secrets.meta.appSecret, body)).status);
+          // as Meta does, a 5xx is delivered again (on a busy shared machine a webhook can pass its 10 s timeout)
+          for (let attempt = 1; ; attempt++) {
+            const status = (await postMeta(rt.url, acme.tenantId, acme.secrets.meta.appSecret, body)).status;
+            if (status === 200) break;
+            if (status < 500 || attempt === 5) {
+              refused.push(status);
+              break;
+            }
+          }
         }
       }),
     );
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(refused).toEqual([]);
     // one redelivered comment adds nothing
     expect((await postMeta(rt.url, acme.tenantId, acme.secrets.meta.appSecret, bodies[0]!)).status).toBe(200);
     await rt.drain(120_000);
@@ -47,5 +55,5 @@ describe('a burst of comments from one person', () => {
     const profile = await marketer(`/v1/customers/${customer.id}`);
     expect(profile.body.activity.interactionsByChannel).toEqual({ facebook: BURST });
     for (const { dlq } of rt.queues.values()) expect(dlq.depth()).toEqual({ visible: 0, inFlight: 0 });
-  });
+  }, 180_000); // a generous limit for a shared machine; nothing here asserts a time
 });
