@@ -3,8 +3,8 @@
  * process and one document client here) with the units DynamoDB reported, grouped by the function whose
  * meter was current; calls made outside any function's meter are the usage-counter writes of the chain.
  */
-import { documentClient } from '../adapters/dynamo.js';
-import { currentMeter } from '../adapters/meter.js';
+import { documentClient } from '../adapters/dynamo/client.js';
+import { currentMeter } from '../adapters/shared/meter.js';
 
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
 

@@ -22,7 +22,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableName } from '../adapters/dynamo.js';
+import { tableName } from '../adapters/dynamo/client.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
 import { bundleTable } from './bundles.js';
 import { bigId, facebookComment, postEvent, postMeta, postShopify, postX, shopifyOrder, whatsappText, xMention } from './deliveries.js';

@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ROLES, type Role } from '../domain/auth.js';
-import type { Tenant } from '../domain/model.js';
-import type { TenantSecretsDocument } from '../adapters/secrets.js';
+import { ROLES, type Role } from '../domain/shared/auth.js';
+import type { Tenant } from '../domain/shared/model.js';
+import type { TenantSecretsDocument } from '../adapters/shared/secrets.js';
 import { devToken } from './jwt.js';
 
 export interface DemoTenant {

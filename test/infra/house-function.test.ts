@@ -35,7 +35,7 @@ let pepperId: string;
 function declaration(id: string, flags: Flag[]): FunctionDeclaration {
   return {
     id,
-    entry: 'functions/api/openapi.ts',
+    entry: 'functions/shared/openapi-api.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
     access: { table: 'read', publishesEvents: false, readsTenantSecrets: false, ...Object.fromEntries(flags.map((f) => [f, true])) },
