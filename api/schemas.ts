@@ -1,5 +1,5 @@
 /**
- * The API's request and response shapes (DESIGN §5). Request validation and the OpenAPI document both
+ * The API's request and response shapes (the local contract: lists answer `{ items, nextCursor }`, errors `{ error: { code, message } }`). Request validation and the OpenAPI document both
  * come from these schemas.
  */
 import { z } from 'zod';

@@ -163,7 +163,11 @@ async function runScenario(runtime: LocalRuntime, floor: Floor, scenario: Scenar
 async function main() {
   console.log(`Social CRM benchmark: ${EVENTS} deliveries per scenario and concurrency (${CONCURRENCIES.join(', ')} in flight), floor ${ROUNDS}+${ROUNDS} rounds of ${FLOOR_OPS} ops; node ${process.version}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'social-crm-bench-'));
-  const runtime = await startLocalRuntime({ port: 0, dataDir });
+  // a failed run (even a failed start) leaves nothing behind either
+  const runtime = await startLocalRuntime({ port: 0, dataDir }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   try {
     countDynamoCalls();
     const floor = new Floor(process.env.DYNAMODB_ENDPOINT!, tableName());

@@ -69,7 +69,7 @@ const TENANT_SECRET_ACTIONS = {
 /** The only tag key adapters/shared/secrets.ts puts on a tenant secret. */
 export const TENANT_SECRET_TAG_KEY = 'social-crm:tenant';
 
-/** Table actions per access level. No Scan: no request path scans the table (DESIGN §3). */
+/** Table actions per access level. No Scan: no request path scans the table (every access pattern is a GetItem or a single Query). */
 const TABLE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],

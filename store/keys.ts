@@ -254,7 +254,7 @@ export function dayOf(isoTimestamp: string): string {
 }
 
 /**
- * The entity catalogue: one line each, with the access patterns of DESIGN §3 it serves and whether
+ * The entity catalogue: one line each, with the numbered access patterns it serves (listed in the README beside the key table) and whether
  * it can hold personal data (erasure must reach every entity that can).
  *
  * `erasure`: how export and erasure reach the entity's items of one person (adapters/privacy/dynamo-erasure.ts

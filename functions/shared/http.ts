@@ -1,6 +1,6 @@
 /**
  * The HTTP side of the shared chain: request helpers and response builders. Every handler answers
- * through these, so errors and bodies have one shape (DESIGN §5).
+ * through these, so errors and bodies have one shape (`{ error: { code, message } }` with the status the error maps to).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Meta webhook payloads in the platforms' own structures (shared/webhook-samples: meta-*, instagram-*,
+ * Meta webhook payloads in the platforms' own structures (test/fixtures/webhook-samples: meta-*, instagram-*,
  * whatsapp-*), for unit and integration tests. Every builder makes fresh ids unless told otherwise.
  */
 import { MetaDelivery } from '../../domain/social/ingest/meta.js';

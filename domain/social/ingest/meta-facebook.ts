@@ -1,7 +1,7 @@
 /**
  * Facebook Page webhooks (`object: 'page'`): the `feed` field (comments, visitor posts, reactions and
  * likes, shares), the `mention` field, and Messenger (`messaging[]`, see meta-common.ts).
- * Structures: shared/webhook-samples/meta-page-*.json and the Graph API Page webhook reference.
+ * Structures: test/fixtures/webhook-samples/meta-page-*.json and the Graph API Page webhook reference.
  */
 import { z } from 'zod';
 import type { InteractionKind } from '../../../events/catalog.js';

@@ -1,7 +1,7 @@
 /**
  * Instagram webhooks (`object: 'instagram'`): `comments` / `live_comments` on the brand's media,
  * `mentions` of the brand, and DMs in `messaging[]` (Messenger format, see meta-common.ts).
- * Structures: shared/webhook-samples/instagram-*.
+ * Structures: test/fixtures/webhook-samples/instagram-*.
  */
 import { z } from 'zod';
 import type { Influence } from '../../shared/model.js';

@@ -2,7 +2,7 @@
  * WhatsApp Cloud API webhooks (`object: 'whatsapp_business_account'`, field `messages`): inbound
  * messages become DMs of the sender, whose WhatsApp id is a phone number (so it is also linked as a
  * `phone` identity, joining a customer a shop already knows by that phone); `statuses[]` report the
- * delivery of messages the brand sent. Structures: shared/webhook-samples/whatsapp-*.
+ * delivery of messages the brand sent. Structures: test/fixtures/webhook-samples/whatsapp-*.
  */
 import { z } from 'zod';
 import type { IdentityInput } from '../../customers/identity.js';

@@ -1,15 +1,15 @@
 /**
- * The local contract of DESIGN §5, checked on the real `npm start` entry point: it prints the base URL,
+ * The local contract that tests and users rely on, checked on the real `npm start` entry point: it prints the base URL,
  * writes `.local/credentials.json` in the documented shape for two tenants, serves the API, and stops
  * cleanly on Ctrl-C (SIGINT) keeping its data for the next start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { tempDir } from '../../support/temp.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const children: ChildProcess[] = [];
@@ -71,7 +71,7 @@ function stop(child: ChildProcess): Promise<number | null> {
 
 describe('npm start', () => {
   it('prints the URL, writes credentials.json for two tenants, serves the API, and stops cleanly keeping its data', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'social-crm-start-'));
+    const dataDir = tempDir('social-crm-start-');
     const first = await start(dataDir);
     const credentials = Credentials.parse(JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')));
     expect(credentials.apiUrl).toBe(first.url);
@@ -94,7 +94,7 @@ describe('npm start', () => {
   }, 120_000);
 
   it('stops cleanly when Ctrl-C comes while it is still starting', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'social-crm-start-'));
+    const dataDir = tempDir('social-crm-start-');
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
       cwd: root,
       env: { ...process.env, PORT: '0', DATA_DIR: dataDir },

@@ -2,8 +2,7 @@
  * The consent adapters' edges: SES v2 SendEmail as the SDK receives it, the local outbox, and where the
  * link signing key comes from (env, rotation list, Secrets Manager).
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,6 +12,7 @@ import { consentTokenSettings, publicApiUrl, unsubscribeLink } from '../../../ad
 import { OutboxEmailSender, SesEmailSender } from '../../../adapters/shared/email.js';
 import { verifyConsentToken } from '../../../domain/consent/consent-tokens.js';
 import { tokenOf } from '../../support/consent.js';
+import { tempDir } from '../../support/temp.js';
 
 const ses = mockClient(SESv2Client);
 const sm = mockClient(SecretsManagerClient);
@@ -68,7 +68,7 @@ describe('SesEmailSender', () => {
 
 describe('OutboxEmailSender', () => {
   it('writes each message as a JSON file, in sending order', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'outbox-')), 'outbox');
+    const dir = join(tempDir('outbox-'), 'outbox');
     const outbox = new OutboxEmailSender(dir);
     const first = await outbox.send(message);
     await outbox.send({ ...message, to: 'bob@example.com' });

@@ -4,8 +4,7 @@
  * tenant salt alone keys the fingerprints and a warning is logged once. Also: the local data folder gets a
  * pepper of its own, older folders included.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoSuppressionList, SuppressionPepper } from '../../../adapters/privacy/dynamo-retention.js';
 import { fingerprintKey, identityFingerprint } from '../../../domain/privacy/erasure.js';
 import { loadOrCreateState } from '../../../local/seed.js';
+import { tempDir } from '../../support/temp.js';
 
 const sm = mockClient(SecretsManagerClient);
 const saved = { ...process.env };
@@ -98,7 +98,7 @@ describe('DynamoSuppressionList fingerprints', () => {
 
 describe('local data folder', () => {
   it('makes a pepper once, keeps it across starts, and adds one to an older folder', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'social-crm-pepper-'));
+    const dir = tempDir('social-crm-pepper-');
     const first = loadOrCreateState(dir);
     expect(first.suppressionPepper.length).toBeGreaterThanOrEqual(32);
     expect(loadOrCreateState(dir).suppressionPepper).toBe(first.suppressionPepper);

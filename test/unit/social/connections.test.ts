@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -19,6 +18,7 @@ import { LocalSecretStore } from '../../../adapters/shared/local-secret-store.js
 import { secretEntriesOf, secretsDocumentOf, toTenantSecrets } from '../../../adapters/shared/secrets.js';
 import { fixedClock } from '../../support/fakes.js';
 import { FakeConnectionStores } from '../../support/merge-fakes.js';
+import { tempDir } from '../../support/temp.js';
 
 const T1 = '2026-11-01T10:00:00.000Z';
 const T2 = '2026-11-23T10:00:00.000Z';
@@ -181,7 +181,7 @@ describe('LocalSecretStore', () => {
   const document = { shopify: { secret: 'plain-shopify-secret-value' }, x: { consumerSecret: 'plain-x-consumer-secret' } };
 
   it('keeps documents encrypted on disk and reads them back after a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
+    const dir = tempDir('secrets-');
     const store = new LocalSecretStore(dir);
     await store.putTenantSecrets('acme', document);
     const onDisk = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
@@ -195,7 +195,7 @@ describe('LocalSecretStore', () => {
   });
 
   it('refuses a file that was changed (authenticated encryption)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
+    const dir = tempDir('secrets-');
     await new LocalSecretStore(dir).putTenantSecrets('acme', document);
     const file = join(dir, 'secrets.enc');
     const envelope = JSON.parse(readFileSync(file, 'utf8'));
@@ -206,7 +206,7 @@ describe('LocalSecretStore', () => {
   });
 
   it('seeds a tenant once: what was rotated since is not overwritten on the next start', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
+    const dir = tempDir('secrets-');
     const first = new LocalSecretStore(dir);
     first.seed([['acme', { shopify: { secret: 'seeded-secret' } }]]);
     await first.putTenantSecrets('acme', { shopify: { secret: 'rotated-secret' } });
@@ -217,7 +217,7 @@ describe('LocalSecretStore', () => {
   });
 
   it('refuses to store a document webhooks could not read', async () => {
-    const store = new LocalSecretStore(mkdtempSync(join(tmpdir(), 'secrets-')));
+    const store = new LocalSecretStore(tempDir('secrets-'));
     await expect(store.putTenantSecrets('acme', { meta: { appSecret: 'only-half' } } as never)).rejects.toThrow();
   });
 });
