@@ -45,7 +45,7 @@ export interface LocalRuntime {
   bus: LocalEventBus;
   queues: Map<QueueName, { queue: LocalQueue; dlq: LocalQueue }>;
   /** Runs a declared schedule's job now (wiring/schedules.ts), as its timer would. */
-  runSchedule(name: string): Promise<unknown>;
+  runSchedule(name: string, at?: Date): Promise<unknown>;
   /** Resolves once every queue is empty and nothing is in flight. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -141,7 +141,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     credentials,
     bus,
     queues,
-    runSchedule: (name) => scheduler.runNow(name),
+    runSchedule: (name, at) => scheduler.runNow(name, at),
     drain: async () => {
       for (const p of pollers) await p.drain();
     },
