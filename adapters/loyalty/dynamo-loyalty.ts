@@ -8,9 +8,9 @@ import type { AccountChange, CommitResult, LoyaltyStore, Outbox, Redemption, Rew
 import type { LoyaltyAccount } from '../../domain/loyalty/account.js';
 import type { LedgerEntry } from '../../domain/loyalty/ledger.js';
 import type { Program } from '../../domain/loyalty/program.js';
-import { InvalidInput } from '../../domain/errors.js';
+import { InvalidInput } from '../../domain/shared/errors.js';
 import { keys, unpart } from '../../store/keys.js';
-import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo.js';
+import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
 
 const SOURCE_TTL_DAYS = 400;
 const encode = (sk: string) => Buffer.from(sk, 'utf8').toString('base64url');

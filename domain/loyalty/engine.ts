@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import type { OutgoingEvent } from '../../events/catalog.js';
 import { BadgeEarned, buildEvent, PointsAwarded, PointsExpired, PointsRedeemed, TierChanged } from '../../events/catalog.js';
-import { Conflict, InvalidInput, NotFound } from '../errors.js';
-import type { Customer } from '../model.js';
-import type { Clock, EventPublisher } from '../ports.js';
+import { Conflict, InvalidInput, NotFound } from '../shared/errors.js';
+import type { Customer } from '../shared/model.js';
+import type { Clock, EventPublisher } from '../shared/ports.js';
 import type { MessageSender, OutgoingMessage } from '../shared/messaging.js';
 import { sendWithRetry } from '../shared/messaging.js';
 import {

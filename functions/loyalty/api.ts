@@ -4,14 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AdjustmentInput, LoyaltyProgramView, LoyaltyQuery, LoyaltyView, RedemptionInput, RedemptionView, RewardInput, RewardPage, RewardView } from '../../api/loyalty/schemas.js';
-import { recordAudit, userActor } from '../../domain/audit.js';
-import { InvalidInput, NotFound } from '../../domain/errors.js';
+import { recordAudit, userActor } from '../../domain/audit/audit.js';
+import { InvalidInput, NotFound } from '../../domain/shared/errors.js';
 import { adjust, cancelRedemption, enrolMember, programOf, redeem, updateProgram, view, type Reward } from '../../domain/loyalty/engine.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
-import { authorize, header, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent } from '../lib/http.js';
-import { ports as shared } from '../lib/ports.js';
-import { routeRoles } from '../lib/route-auth.js';
+import { correlationIdOf, httpFunction, meterTenant } from '../shared/chain.js';
+import { authorize, header, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent } from '../shared/http.js';
+import { ports as shared } from '../shared/ports.js';
+import { routeRoles } from '../shared/route-auth.js';
 import { loyaltyPorts } from './ports.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;

@@ -6,7 +6,7 @@ import { awardForInteraction, awardForOrder, reverseForRefund, reverseForRemoval
 import { purchasePoints } from '../../domain/loyalty/account.js';
 import { CustomerRegistered, InteractionRecorded, InteractionRemoved, OrderPlaced, OrderRefunded, OrderStatusChanged } from '../../events/catalog.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { queueConsumer } from '../lib/chain.js';
+import { queueConsumer } from '../shared/chain.js';
 import { loyaltyPorts } from './ports.js';
 
 export const handler = queueConsumer(

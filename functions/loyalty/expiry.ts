@@ -1,6 +1,6 @@
 /** The loyalty expiry schedule: due lots expire (PointsExpired), and members hear of points expiring soon. */
 import { expirePoints } from '../../domain/loyalty/engine.js';
-import { logger } from '../lib/powertools.js';
+import { logger } from '../shared/powertools.js';
 import { loyaltyPorts } from './ports.js';
 
 /** The job works as of the time its schedule fired (EventBridge's `time`), so a late run expires what was due then. */

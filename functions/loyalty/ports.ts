@@ -1,10 +1,10 @@
 /** The loyalty context's composition root: its store, and the shared ports it uses. */
-import { emailSender } from '../../adapters/email.js';
+import { emailSender } from '../../adapters/shared/email.js';
 import { messageSender, setCloudMessageSender } from '../../adapters/messaging/index.js';
 import { loyaltyStore } from '../../adapters/loyalty/dynamo-loyalty.js';
 import type { LoyaltyPorts } from '../../domain/loyalty/engine.js';
 import { PermanentSendError, type MessageSender } from '../../domain/shared/messaging.js';
-import { ports } from '../lib/ports.js';
+import { ports } from '../shared/ports.js';
 
 /** Loyalty sends e-mail only (welcome, expiry notices): in AWS through the SES sender the consent links use. */
 const emailOnly: MessageSender = {
