@@ -137,6 +137,14 @@ export const InteractionRecorded = defineEvent(
   }),
 );
 
+/** A recorded interaction was deleted on the platform (comment removed, tweet deleted, unfollow): ids only. */
+export const InteractionRemoved = defineEvent(
+  'InteractionRemoved',
+  Sources.social,
+  1,
+  z.object({ ...customerRef, interactionId: z.string(), channel: Channel, kind: InteractionKind, externalId: z.string() }),
+);
+
 /** An order's status as the CRM derives it from the store's facts (paid, cancelled, refunds). */
 export const OrderStatus = z.enum(['pending', 'paid', 'partially_refunded', 'refunded', 'cancelled', 'failed']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
@@ -245,6 +253,7 @@ export const KnowledgeRefreshRequested = defineEvent(
 );
 
 export const ALL_EVENTS = [
+  InteractionRemoved,
   CustomerRegistered,
   CustomerUpdated,
   CustomersMerged,

@@ -11,6 +11,7 @@ import {
   CustomerUpdated,
   ErasureRequested,
   InteractionRecorded,
+  InteractionRemoved,
   KnowledgeRefreshRequested,
   OrderPlaced,
   OrderRefunded,
@@ -80,6 +81,13 @@ export const RULES: readonly RuleDeclaration[] = [
     description: "A merge moves interactions onto the survivor: their retention follows the survivor's social_profiling consent.",
     pattern: eventsOf([CustomersMerged]),
     target: { queue: 'consent-retention' },
+  },
+  {
+    name: 'LoyaltyEarning',
+    description:
+      'Verified actions (interactions from signed webhooks and signed events), their removal, orders, refunds and sign-ups move members\' points: awards, reversals, the welcome pack.',
+    pattern: eventsOf([InteractionRecorded, InteractionRemoved, OrderPlaced, OrderStatusChanged, OrderRefunded, CustomerRegistered]),
+    target: { queue: 'loyalty' },
   },
   {
     name: 'ErasureSteps',

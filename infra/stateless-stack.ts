@@ -3,10 +3,12 @@
  * so it can be redeployed or replaced at will; the table, bus, queues and user pool come from the stateful
  * stack as props.
  */
-import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { CfnRule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { CfnRule, Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -14,6 +16,7 @@ import { RULES } from '../events/rules.js';
 import { FUNCTIONS, type FunctionKey } from '../wiring/functions.js';
 import type { QueueName } from '../wiring/queues.js';
 import { ROUTES } from '../wiring/routes.js';
+import { SCHEDULES } from '../wiring/schedules.js';
 import { CONSENT_TOKEN_SECRET_NAME, CONTEXT_KEYS, SUPPRESSION_PEPPER_SECRET_NAME, DEFAULT_EMAIL_FROM, DEFAULT_SECRETS_PREFIX, OUTPUTS } from './config.js';
 import { BOUNDED_CONTEXTS, BoundedContext, type BoundedContextName } from './contexts/bounded-context.js';
 import { senderAddress, type EmailSettings, type HouseFunction } from './house-function.js';
@@ -51,6 +54,8 @@ export class StatelessStack extends Stack {
   readonly contexts: Readonly<Record<BoundedContextName, BoundedContext>>;
   readonly api: SocialCrmApi;
   readonly rules: readonly CfnRule[];
+  /** One scheduled rule per SCHEDULES entry (wiring/schedules.ts), invoking its function. */
+  readonly schedules: readonly Rule[];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -123,6 +128,31 @@ export class StatelessStack extends Stack {
             },
           },
         ],
+      });
+    });
+
+    // Periodic jobs: the default bus's scheduled rules invoke the function with the "Scheduled Event" payload the
+    // local scheduler sends too. A failed run is retried twice; the jobs are idempotent and the next run finishes
+    // whatever a failed one left.
+    const scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(scheduleDeadLetters.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'It is the dead-letter queue of the scheduled rules\' targets: schedule invocations that failed every retry land here.',
+    });
+    this.schedules = SCHEDULES.map((schedule) => {
+      const fn = houseFunctionFor(schedule.function).function;
+      Validations.of(fn.node.defaultChild!).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: `Invoked by the ${schedule.name} schedule only: its jobs are idempotent and the next run (every ${schedule.everyMinutes} min) picks up what a failed run left.`,
+      });
+      return new Rule(this, `Schedule-${schedule.name}`, {
+        description: schedule.description,
+        schedule: Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+        targets: [new LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: scheduleDeadLetters })],
       });
     });
 

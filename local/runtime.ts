@@ -23,6 +23,7 @@ import { startHttpServer } from './http-server.js';
 import { invokeWithTimeout } from './lambda-context.js';
 import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
 import { LocalQueue, startPoller, type Poller } from './sqs-queue.js';
+import { startScheduler } from './scheduler.js';
 
 export interface RuntimeOptions {
   port?: number;
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   visibilityTimeoutSeconds?: number;
   /** false: queues fill but nobody consumes (tests of what survives a restart). Default true. */
   startConsumers?: boolean;
+  /** false: schedules run only through runSchedule (tests). Default true. */
+  startSchedules?: boolean;
 }
 
 export interface LocalRuntime {
@@ -41,6 +44,8 @@ export interface LocalRuntime {
   credentials: Credentials;
   bus: LocalEventBus;
   queues: Map<QueueName, { queue: LocalQueue; dlq: LocalQueue }>;
+  /** Runs a declared schedule's job now (wiring/schedules.ts), as its timer would. */
+  runSchedule(name: string, at?: Date): Promise<unknown>;
   /** Resolves once every queue is empty and nothing is in flight; rejects after `timeoutMs` (default 60 s) in all. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -119,7 +124,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   }, join(options.dataDir, 'archive', 'events.jsonl'));
   setEventPublisher(bus);
 
-  // 6. the API
+  // 6. periodic jobs, as declared
+  const scheduler = startScheduler({
+    enabled: options.startSchedules !== false,
+    onError: (name, error) => console.error(`schedule ${name} failed: ${(error as Error).name}: ${(error as Error).message}`),
+  });
+
+  // 7. the API
   const jwtKey = Buffer.from(state.jwtKey, 'base64');
   const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
@@ -130,6 +141,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     credentials,
     bus,
     queues,
+    runSchedule: (name, at) => scheduler.runNow(name, at),
     drain: async (timeoutMs = 60_000) => {
       // one deadline for all queues; a consumer may publish into another queue, so repeat until a whole pass finds
       // every queue already settled
@@ -145,6 +157,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     },
     stop: async () => {
       await api.close();
+      await scheduler.stop();
       for (const p of pollers) await p.stop();
       setEventPublisher(undefined);
       setSecretStore(undefined);

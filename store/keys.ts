@@ -10,36 +10,11 @@
  * `ENTITIES` lists each entity with the access patterns it serves (README "Key design" is generated
  * from the same list by hand; a test keeps the two in step).
  */
-import { createHash } from 'node:crypto';
 
-/** Escape the separator so external ids cannot inject key structure. `%` first, then `#`. */
-export function part(value: string | number): string {
-  return String(value).replaceAll('%', '%25').replaceAll('#', '%23');
-}
+import { part, randomShard, shardOf, SHARDS, unpart } from './keys/common.js';
+import { LOYALTY_ENTITIES, loyaltyKeys } from './keys/loyalty.js';
 
-export function unpart(value: string): string {
-  return value.replaceAll('%23', '#').replaceAll('%25', '%');
-}
-
-/** Shard count per hot key family; a partition takes ~1,000 WCU/s, so N shards take N× that. */
-export const SHARDS = {
-  stage: 8,
-  newsroom: 8,
-  usage: 4,
-  audit: 4,
-  knowledge: 8,
-  segment: 8,
-} as const;
-
-/** Stable shard for a value (so one customer always lands on the same stage shard). */
-export function shardOf(value: string, shards: number): number {
-  const digest = createHash('sha1').update(value).digest();
-  return digest.readUInt32BE(0) % shards;
-}
-
-export function randomShard(shards: number): number {
-  return Math.floor(Math.random() * shards);
-}
+export { part, randomShard, shardOf, SHARDS, unpart };
 
 const T = (tenantId: string) => `T#${part(tenantId)}`;
 
@@ -49,6 +24,7 @@ export interface Key {
 }
 
 export const keys = {
+  ...loyaltyKeys,
   tenant: (tenantId: string): Key => ({ pk: T(tenantId), sk: 'TENANT' }),
 
   customer: (tenantId: string, customerId: string): Key => ({
@@ -305,5 +281,6 @@ export const ENTITIES = [
   { name: 'AuditEntry', key: 'T#{tenant}#AUDIT#{day}#{shard} / {at}#{id}', gsi2: 'T#{tenant}#AUDIT#TARGET#{targetId} / {at}#{id}', serves: '13 audit trail per tenant by time; per target', personal: true, erasure: 'retained-pseudonymous' },
   { name: 'PrivacySettings', key: 'T#{tenant} / SETTINGS#PRIVACY', serves: "retention days of interactions without social_profiling consent; the tenant's suppression salt", personal: false, erasure: 'not-personal' },
   { name: 'SuppressionTombstone', key: 'T#{tenant}#SUPPRESS#{fingerprint} / SUPPRESSED', serves: 'an erased identity, as a keyed hash: a later webhook or sign-up of the person is flagged suppressed', personal: true, erasure: 'retained-pseudonymous' },
+  ...LOYALTY_ENTITIES,
   { name: 'ErasureRequest', key: 'T#{tenant}#ERASURE#{requestId} / REQUEST', serves: 'progress of an erasure job and counts per entity type (ids only)', personal: true, erasure: 'retained-pseudonymous' },
 ] as const;

@@ -28,7 +28,10 @@ export interface FunctionDeclaration {
   };
 }
 
+import { LOYALTY_FUNCTIONS } from './loyalty/functions.js';
+
 export const FUNCTIONS = {
+  ...LOYALTY_FUNCTIONS,
   metaWebhook: {
     id: 'MetaWebhook',
     entry: 'functions/social/meta-webhook.ts',

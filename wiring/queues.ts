@@ -14,7 +14,10 @@ export interface QueueDeclaration {
   consumer: { function: FunctionKey; batchSize: number; maxBatchingWindowSeconds: number };
 }
 
+import { LOYALTY_QUEUES } from './loyalty/queues.js';
+
 export const QUEUES = {
+  ...LOYALTY_QUEUES,
   'customer-activity': {
     name: 'customer-activity',
     // six times the consumer's timeout, as AWS recommends for Lambda event sources

@@ -48,6 +48,8 @@ import {
 } from '../api/schemas.js';
 import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../api/schemas.js';
 
+import { LOYALTY_ROUTES } from './loyalty/routes.js';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDeclaration {
@@ -420,4 +422,5 @@ export const ROUTES: readonly RouteDeclaration[] = [
     summary: 'This OpenAPI 3.1 document',
     openapi: { tag: 'meta', errors: [] },
   },
+  ...LOYALTY_ROUTES,
 ];

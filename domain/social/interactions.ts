@@ -1,7 +1,7 @@
 /**
  * Social interactions: from a platform's event to an interaction on one customer's timeline.
  */
-import { buildEvent, InteractionRecorded, type Channel, type InteractionKind } from '../../events/catalog.js';
+import { buildEvent, InteractionRecorded, InteractionRemoved, type Channel, type InteractionKind } from '../../events/catalog.js';
 import type { Customer, Interaction } from '../shared/model.js';
 import { resolveCustomer, type IdentityInput } from '../customers/identity.js';
 import type { CustomerRepository, EventPublisher, IdGenerator, InteractionRepository } from '../shared/ports.js';
@@ -134,7 +134,7 @@ export type Amendment = { kind: 'edit'; text: string; at: string } | { kind: 're
  * 3. replace the stored item. Repeating an amendment gives the same result.
  */
 export async function amendInteraction(
-  ports: Pick<RecordInteractionPorts, 'interactions' | 'analyzer'>,
+  ports: Pick<RecordInteractionPorts, 'interactions' | 'analyzer'> & Partial<Pick<RecordInteractionPorts, 'publisher'>>,
   tenantId: string,
   ref: { channel: string; externalId: string },
   amendment: Amendment,
@@ -145,6 +145,17 @@ export async function amendInteraction(
   let next: Interaction;
   if (amendment.kind === 'remove') {
     next = { ...rest, removedAt: stored.removedAt ?? amendment.at };
+    // published before the write with a stable id: a retry after a failed write publishes the same event again,
+    // and consumers (loyalty reverses the points the interaction earned) apply it once
+    if (!stored.removedAt && ports.publisher) {
+      await ports.publisher.publish([
+        buildEvent(
+          InteractionRemoved,
+          { tenantId, eventId: `interaction-removed-${stored.id}`, occurredAt: amendment.at, correlationId: `interaction-${stored.id}` },
+          { customerId: stored.customerId, interactionId: stored.id, channel: stored.channel, kind: stored.kind, externalId: stored.externalId },
+        ),
+      ]);
+    }
   } else {
     if (stored.removedAt) return stored; // a late edit does not bring deleted text back
     const [analysis] = await ports.analyzer.analyze([amendment.text]);

@@ -20,6 +20,8 @@ export const BOUNDED_CONTEXTS = {
   // consent first (nothing is done with a person's data without the consent it needs): the ledger and its links, the audit trail, and what a person may ask of their
   // data (export, erasure) with the retention that follows their social_profiling consent
   Consent: ['consentApi', 'consentPublic', 'auditApi', 'privacyApi', 'consentRetention', 'erasure'],
+  // the loyalty engine: awards from verified actions, the program and redemptions API, the expiry schedule
+  Loyalty: ['loyaltyAwarder', 'loyaltyApi', 'loyaltyExpiry'],
   Platform: ['openApi'],
 } as const satisfies Record<string, readonly FunctionKey[]>;
 

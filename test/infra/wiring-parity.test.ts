@@ -26,7 +26,8 @@ it('deploys exactly the routes the local server serves', () => {
 
 it('deploys exactly the rule patterns the local bus applies, to the same queues', () => {
   const describe = (pattern: unknown, queue: unknown) => JSON.stringify({ pattern, queue });
-  const deployed = s.stateless.resources('AWS::Events::Rule').flatMap((rule) =>
+  // event rules only: scheduled rules come from wiring/schedules.ts (test/infra/schedules.test.ts)
+  const deployed = s.stateless.resources('AWS::Events::Rule').filter((rule) => rule.Properties.EventPattern !== undefined).flatMap((rule) =>
     (rule.Properties.Targets as Json[]).map((target) =>
       describe(rule.Properties.EventPattern, s.producer(target.Arn)?.resource.Properties.QueueName),
     ),
