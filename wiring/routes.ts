@@ -48,6 +48,8 @@ import {
 } from '../api/schemas.js';
 import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../api/schemas.js';
 
+import { SERVICE_ROUTES } from './service/routes.js';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDeclaration {
@@ -76,6 +78,7 @@ export interface RouteDeclaration {
 const READERS: readonly Role[] = ['admin', 'marketer', 'agent'];
 
 export const ROUTES: readonly RouteDeclaration[] = [
+  ...SERVICE_ROUTES,
   {
     method: 'GET',
     path: '/webhooks/{tenantId}/meta',

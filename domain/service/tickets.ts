@@ -339,7 +339,9 @@ async function openRoutedTicket(ports: ServicePorts, draft: Ticket, write: Ticke
  * 3. otherwise a complaint, a sentiment at or below the tenant's threshold, or a DM opens a ticket:
  *    priority from the customer's facts, routed to a queue, published, then assigned.
  */
-export async function ticketFromInteraction(ports: ServicePorts, signal: InteractionSignal): Promise<'opened' | 'joined' | 'ignored' | 'duplicate'> {
+export async function ticketFromInteraction(ports: ServicePorts, received: InteractionSignal): Promise<'opened' | 'joined' | 'ignored' | 'duplicate'> {
+  // the clocks start when the message reaches us (a platform's timestamp can be late or skewed)
+  const signal = { ...received, occurredAt: ports.clock.now().toISOString() };
   const { tenantId } = signal;
   if (!CONVERSATION_KINDS.includes(signal.kind)) return 'ignored';
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

@@ -21,6 +21,7 @@ export const BOUNDED_CONTEXTS = {
   // data (export, erasure) with the retention that follows their social_profiling consent
   Consent: ['consentApi', 'consentPublic', 'auditApi', 'privacyApi', 'consentRetention', 'erasure'],
   Platform: ['openApi'],
+  Service: ['serviceApi', 'serviceTickets', 'serviceSlaBreaches'],
 } as const satisfies Record<string, readonly FunctionKey[]>;
 
 export type BoundedContextName = keyof typeof BOUNDED_CONTEXTS;
