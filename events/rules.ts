@@ -20,6 +20,7 @@ import {
   type EventDefinition,
 } from './catalog.js';
 import type { QueueName } from '../wiring/queues.js';
+import { SERVICE_RULES } from '../wiring/service/rules.js';
 
 export interface RuleDeclaration {
   /** Logical name; the CDK construct id and the local bus both use it. */
@@ -95,6 +96,7 @@ export const RULES: readonly RuleDeclaration[] = [
     pattern: eventsOf([ErasureRequested]),
     target: { queue: 'erasure' },
   },
+  ...SERVICE_RULES,
 ];
 
 export { BUS_NAME };

@@ -10,6 +10,7 @@
  * `ENTITIES` lists each entity with the access patterns it serves (README "Key design" is generated
  * from the same list by hand; a test keeps the two in step).
  */
+import { SERVICE_ENTITIES, serviceKeys } from './keys/service.js';
 
 import { part, randomShard, shardOf, SHARDS, unpart } from './keys/common.js';
 import { LOYALTY_ENTITIES, loyaltyKeys } from './keys/loyalty.js';
@@ -25,6 +26,7 @@ export interface Key {
 
 export const keys = {
   ...loyaltyKeys,
+  ...serviceKeys,
   tenant: (tenantId: string): Key => ({ pk: T(tenantId), sk: 'TENANT' }),
 
   customer: (tenantId: string, customerId: string): Key => ({
@@ -283,4 +285,5 @@ export const ENTITIES = [
   { name: 'SuppressionTombstone', key: 'T#{tenant}#SUPPRESS#{fingerprint} / SUPPRESSED', serves: 'an erased identity, as a keyed hash: a later webhook or sign-up of the person is flagged suppressed', personal: true, erasure: 'retained-pseudonymous' },
   ...LOYALTY_ENTITIES,
   { name: 'ErasureRequest', key: 'T#{tenant}#ERASURE#{requestId} / REQUEST', serves: 'progress of an erasure job and counts per entity type (ids only)', personal: true, erasure: 'retained-pseudonymous' },
+  ...SERVICE_ENTITIES,
 ] as const;

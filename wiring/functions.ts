@@ -2,6 +2,8 @@
  * Every Lambda function of the system, declared once. The CDK stateless stack builds one house function
  * per entry; the local runtime imports the same entry module and calls its `handler` export.
  */
+import { SERVICE_FUNCTIONS } from './service/functions.js';
+
 export interface FunctionDeclaration {
   /** Logical id (CDK construct id) and the metering name. */
   id: string;
@@ -32,6 +34,7 @@ import { LOYALTY_FUNCTIONS } from './loyalty/functions.js';
 
 export const FUNCTIONS = {
   ...LOYALTY_FUNCTIONS,
+  ...SERVICE_FUNCTIONS,
   metaWebhook: {
     id: 'MetaWebhook',
     entry: 'functions/social/meta-webhook.ts',

@@ -3,6 +3,7 @@
  * DLQ and the event source mapping; the local runtime builds a LocalQueue with the same settings.
  */
 import type { FunctionKey } from './functions.js';
+import { SERVICE_QUEUES } from './service/queues.js';
 
 export interface QueueDeclaration {
   name: string;
@@ -18,6 +19,7 @@ import { LOYALTY_QUEUES } from './loyalty/queues.js';
 
 export const QUEUES = {
   ...LOYALTY_QUEUES,
+  ...SERVICE_QUEUES,
   'customer-activity': {
     name: 'customer-activity',
     // six times the consumer's timeout, as AWS recommends for Lambda event sources

@@ -49,6 +49,7 @@ import {
 import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../api/schemas.js';
 
 import { LOYALTY_ROUTES } from './loyalty/routes.js';
+import { SERVICE_ROUTES } from './service/routes.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -78,6 +79,7 @@ export interface RouteDeclaration {
 const READERS: readonly Role[] = ['admin', 'marketer', 'agent'];
 
 export const ROUTES: readonly RouteDeclaration[] = [
+  ...SERVICE_ROUTES,
   {
     method: 'GET',
     path: '/webhooks/{tenantId}/meta',

@@ -7,6 +7,7 @@
  */
 import type { FunctionKey } from './functions.js';
 import { LOYALTY_SCHEDULES } from './loyalty/schedules.js';
+import { SERVICE_SCHEDULES } from './service/schedules.js';
 
 export interface ScheduleDeclaration {
   /** Unique name, also the CDK construct id suffix. */
@@ -17,4 +18,4 @@ export interface ScheduleDeclaration {
   description: string;
 }
 
-export const SCHEDULES: readonly ScheduleDeclaration[] = [...LOYALTY_SCHEDULES];
+export const SCHEDULES: readonly ScheduleDeclaration[] = [...LOYALTY_SCHEDULES, ...SERVICE_SCHEDULES];

@@ -23,6 +23,7 @@ export const BOUNDED_CONTEXTS = {
   // the loyalty engine: awards from verified actions, the program and redemptions API, the expiry schedule
   Loyalty: ['loyaltyAwarder', 'loyaltyApi', 'loyaltyExpiry'],
   Platform: ['openApi'],
+  Service: ['serviceApi', 'serviceTickets', 'serviceSlaBreaches'],
 } as const satisfies Record<string, readonly FunctionKey[]>;
 
 export type BoundedContextName = keyof typeof BOUNDED_CONTEXTS;
