@@ -23,6 +23,7 @@ import { startHttpServer } from './http-server.js';
 import { invokeWithTimeout } from './lambda-context.js';
 import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
 import { LocalQueue, startPoller } from './sqs-queue.js';
+import { startCampaignRunner } from './campaign-runner.js';
 
 export interface RuntimeOptions {
   port?: number;
@@ -124,6 +125,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
   const credentials = writeCredentials(options.dataDir, api.url, state);
+  const campaigns = startCampaignRunner(options.dataDir); // the campaign state machine, resuming unfinished runs
 
   return {
     url: api.url,
@@ -135,6 +137,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     },
     stop: async () => {
       await api.close();
+      await campaigns.stop();
       for (const p of pollers) await p.stop();
       setEventPublisher(undefined);
       setSecretStore(undefined);

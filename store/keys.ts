@@ -11,6 +11,8 @@
  * from the same list by hand; a test keeps the two in step).
  */
 import { createHash } from 'node:crypto';
+import { CAMPAIGN_ENTITIES } from './keys/campaigns.js';
+export { campaignKeys } from './keys/campaigns.js';
 
 /** Escape the separator so external ids cannot inject key structure. `%` first, then `#`. */
 export function part(value: string | number): string {
@@ -306,4 +308,5 @@ export const ENTITIES = [
   { name: 'PrivacySettings', key: 'T#{tenant} / SETTINGS#PRIVACY', serves: "retention days of interactions without social_profiling consent; the tenant's suppression salt", personal: false, erasure: 'not-personal' },
   { name: 'SuppressionTombstone', key: 'T#{tenant}#SUPPRESS#{fingerprint} / SUPPRESSED', serves: 'an erased identity, as a keyed hash: a later webhook or sign-up of the person is flagged suppressed', personal: true, erasure: 'retained-pseudonymous' },
   { name: 'ErasureRequest', key: 'T#{tenant}#ERASURE#{requestId} / REQUEST', serves: 'progress of an erasure job and counts per entity type (ids only)', personal: true, erasure: 'retained-pseudonymous' },
+  ...CAMPAIGN_ENTITIES,
 ] as const;

@@ -46,6 +46,7 @@ import {
   SegmentPreviewView,
   SegmentView,
 } from '../api/schemas.js';
+import { CAMPAIGN_ROUTES } from './campaigns/routes.js';
 import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../api/schemas.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -420,4 +421,5 @@ export const ROUTES: readonly RouteDeclaration[] = [
     summary: 'This OpenAPI 3.1 document',
     openapi: { tag: 'meta', errors: [] },
   },
+  ...CAMPAIGN_ROUTES,
 ];
