@@ -19,6 +19,7 @@ import {
   type EventDefinition,
 } from './catalog.js';
 import type { QueueName } from '../wiring/queues.js';
+import { CAMPAIGN_RULES } from '../wiring/campaigns/rules.js';
 
 export interface RuleDeclaration {
   /** Logical name; the CDK construct id and the local bus both use it. */
@@ -87,6 +88,7 @@ export const RULES: readonly RuleDeclaration[] = [
     pattern: eventsOf([ErasureRequested]),
     target: { queue: 'erasure' },
   },
+  ...CAMPAIGN_RULES,
 ];
 
 export { BUS_NAME };

@@ -8,6 +8,7 @@ import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnRule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { RULES } from '../events/rules.js';
@@ -18,6 +19,7 @@ import { CONSENT_TOKEN_SECRET_NAME, CONTEXT_KEYS, SUPPRESSION_PEPPER_SECRET_NAME
 import { BOUNDED_CONTEXTS, BoundedContext, type BoundedContextName } from './contexts/bounded-context.js';
 import { senderAddress, type EmailSettings, type HouseFunction } from './house-function.js';
 import { SocialCrmApi } from './http-api.js';
+import { CampaignStateMachine } from './contexts/campaigns.js';
 import type { DurableQueue } from './stateful-stack.js';
 
 export interface StatelessStackProps extends StackProps {
@@ -51,6 +53,7 @@ export class StatelessStack extends Stack {
   readonly contexts: Readonly<Record<BoundedContextName, BoundedContext>>;
   readonly api: SocialCrmApi;
   readonly rules: readonly CfnRule[];
+  readonly campaignRun: StateMachine;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -101,6 +104,8 @@ export class StatelessStack extends Stack {
     // integrations do), so CloudFormation creates the Api, then the functions, then the integrations.
     const publicUrl = publicApiUrl ?? this.api.httpApi.apiEndpoint;
     for (const key of new Set(ROUTES.map((r) => r.function))) houseFunctionFor(key).function.addEnvironment('PUBLIC_API_URL', publicUrl);
+    houseFunctionFor('campaignStep').function.addEnvironment('PUBLIC_API_URL', publicUrl); // the unsubscribe links in campaign messages
+    this.campaignRun = new CampaignStateMachine(this, 'CampaignRun', { api: houseFunctionFor('campaignsApi'), step: houseFunctionFor('campaignStep') }).stateMachine;
 
     // One rule per RULES entry, its pattern exactly as declared (CfnRule takes the JSON as is). The queue
     // policies that let these rules send are in the stateful stack (see ruleArn there).

@@ -3,6 +3,7 @@
  * DLQ and the event source mapping; the local runtime builds a LocalQueue with the same settings.
  */
 import type { FunctionKey } from './functions.js';
+import { CAMPAIGN_QUEUES } from './campaigns/queues.js';
 
 export interface QueueDeclaration {
   name: string;
@@ -15,6 +16,7 @@ export interface QueueDeclaration {
 }
 
 export const QUEUES = {
+  ...CAMPAIGN_QUEUES,
   'customer-activity': {
     name: 'customer-activity',
     // six times the consumer's timeout, as AWS recommends for Lambda event sources

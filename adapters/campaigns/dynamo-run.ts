@@ -6,7 +6,9 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../../domain/model.js';
 import { DEFAULT_CAMPAIGN_SETTINGS, type CampaignSettings, type LedgerEntry, type PageTally, type Recipient, type RunCounters, type RunStore } from '../../domain/campaigns/run.js';
+import type { AttributionStore } from '../../domain/campaigns/attribution.js';
 import { keys, unpart } from '../../store/keys.js';
+import { campaignRepository } from './dynamo-campaigns.js';
 import { campaignKeys } from '../../store/keys/campaigns.js';
 import { DynamoMessageStore } from '../dynamo-messages.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo.js';
@@ -266,6 +268,86 @@ export const dynamoRunStore: RunStore = {
         UpdateExpression: 'SET #d.#s = :failed, #d.#r = :reason',
         ExpressionAttributeNames: { '#d': 'data', '#s': 'status', '#r': 'failure' },
         ExpressionAttributeValues: { ':failed': 'failed', ':reason': reason },
+      }),
+    );
+  },
+};
+
+/** The measuring side: attribution items in the campaign's partition, marks on the ledger, counters on the run. */
+export const dynamoAttributionStore: AttributionStore = {
+  async ledgerOf(tenantId, customerId) {
+    const items = await queryAll({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':pk': keys.customerPartition(tenantId, customerId), ':s': campaignKeys.sendLedgerPrefix() },
+      ConsistentRead: true,
+    });
+    return items.map((i) => i.data as LedgerEntry);
+  },
+  async campaign(tenantId, campaignId) {
+    return campaignRepository.get(tenantId, campaignId);
+  },
+  async attributeOrder(tenantId, campaignId, order) {
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...campaignKeys.campaignAttribution(tenantId, campaignId, order.store, order.orderId), entity: 'CampaignAttribution', data: order, refunds: [] },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  },
+  async markOnce(entry, mark, at) {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: campaignKeys.sendLedger(entry.tenantId, entry.customerId, entry.channel, entry.campaignId),
+          UpdateExpression: 'SET #m = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#m)',
+          ExpressionAttributeNames: { '#m': mark },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  },
+  async refundOrder(tenantId, campaignId, store, orderId, refundId) {
+    try {
+      const out = await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: campaignKeys.campaignAttribution(tenantId, campaignId, store, orderId),
+          UpdateExpression: 'SET refunds = list_append(refunds, :r)',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(refunds, :id)',
+          ExpressionAttributeValues: { ':r': [refundId], ':id': refundId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { arm: (out.Attributes?.data as { arm: string }).arm };
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  },
+  async addCounters(tenantId, campaignId, adds) {
+    const entries = Object.entries(adds).filter(([, n]) => n !== 0);
+    if (entries.length === 0) return;
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: campaignKeys.campaignRun(tenantId, campaignId),
+        UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:v${i}`, n])),
       }),
     );
   },

@@ -20,6 +20,7 @@ export const BOUNDED_CONTEXTS = {
   // consent first (DESIGN §1): the ledger and its links, the audit trail, and what a person may ask of their
   // data (export, erasure) with the retention that follows their social_profiling consent
   Consent: ['consentApi', 'consentPublic', 'auditApi', 'privacyApi', 'consentRetention', 'erasure'],
+  Campaigns: ['campaignsApi', 'campaignStep', 'campaignAttribution'],
   Platform: ['openApi'],
 } as const satisfies Record<string, readonly FunctionKey[]>;
 
