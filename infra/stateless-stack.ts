@@ -104,7 +104,6 @@ export class StatelessStack extends Stack {
     // integrations do), so CloudFormation creates the Api, then the functions, then the integrations.
     const publicUrl = publicApiUrl ?? this.api.httpApi.apiEndpoint;
     for (const key of new Set(ROUTES.map((r) => r.function))) houseFunctionFor(key).function.addEnvironment('PUBLIC_API_URL', publicUrl);
-    houseFunctionFor('campaignStep').function.addEnvironment('PUBLIC_API_URL', publicUrl); // the unsubscribe links in campaign messages
     this.campaignRun = new CampaignStateMachine(this, 'CampaignRun', { api: houseFunctionFor('campaignsApi'), step: houseFunctionFor('campaignStep') }).stateMachine;
 
     // One rule per RULES entry, its pattern exactly as declared (CfnRule takes the JSON as is). The queue

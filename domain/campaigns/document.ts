@@ -38,7 +38,7 @@ export interface RunProgress {
 
 /** Starts and stops a campaign's state machine: Step Functions in AWS, the local runner on one machine. */
 export interface CampaignRunner {
-  start(input: { tenantId: string; campaignId: string; startAt: string; correlationId: string }): Promise<{ executionId: string }>;
+  start(input: { tenantId: string; campaignId: string; startAt: string; correlationId: string; linkBase?: string }): Promise<{ executionId: string }>;
   stop(executionId: string, reason: string): Promise<void>;
 }
 
@@ -185,7 +185,15 @@ export function rejectCampaign(ports: CampaignPorts, actor: Actor, campaignId: s
  * 1. approved → scheduled with the start time (now when absent), 2. start the state machine (it waits until then),
  * 3. remember the execution, 4. publish CampaignLaunched.
  */
-export async function launchCampaign(ports: CampaignPorts, actor: Actor, campaignId: string, at: string | undefined, correlationId: string): Promise<Campaign> {
+export async function launchCampaign(
+  ports: CampaignPorts,
+  actor: Actor,
+  campaignId: string,
+  at: string | undefined,
+  correlationId: string,
+  /** Where the unsubscribe links of the run's messages point (the API's public URL). */
+  linkBase?: string,
+): Promise<Campaign> {
   const now = ports.clock.now();
   const startAt = at && new Date(at) > now ? new Date(at).toISOString() : now.toISOString();
   const scheduled = await change(ports, actor, campaignId, 'launch', (c) => {
@@ -194,7 +202,7 @@ export async function launchCampaign(ports: CampaignPorts, actor: Actor, campaig
     c.run = { scheduledAt: startAt, launchedBy: userActor(actor) };
     return ['status', 'run'];
   });
-  const { executionId } = await ports.runner.start({ tenantId: actor.tenantId, campaignId, startAt, correlationId });
+  const { executionId } = await ports.runner.start({ tenantId: actor.tenantId, campaignId, startAt, correlationId, ...(linkBase && { linkBase }) });
   const next: Campaign = { ...structuredClone(scheduled), version: scheduled.version + 1, updatedAt: ports.clock.now().toISOString() };
   next.run = { ...next.run!, executionId };
   if (!(await ports.campaigns.save(next, entryOf(next, 'system:campaign-runner', 'execution-started', ['run.executionId']), scheduled.version))) {

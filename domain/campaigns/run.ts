@@ -86,6 +86,8 @@ export interface RunState {
   tenantId: string;
   campaignId: string;
   correlationId: string;
+  /** Where unsubscribe links point: the API's public URL, handed over at launch. */
+  linkBase?: string;
   round: number;
   page: number;
   pages: number;
@@ -177,7 +179,7 @@ function givenNameOf(r: Recipient): string | undefined {
 // ---- the Tasks ----
 
 /** 1. scheduled → running (a cancelled campaign ends here), 2. the audience snapshot, 3. the first page's state. */
-export async function prepareRun(ports: RunPorts, input: { tenantId: string; campaignId: string; correlationId: string }): Promise<RunState> {
+export async function prepareRun(ports: RunPorts, input: { tenantId: string; campaignId: string; correlationId: string; linkBase?: string }): Promise<RunState> {
   const campaign = await ports.campaigns.get(input.tenantId, input.campaignId);
   const base = { ...input, round: 0, page: 0, pages: 0 };
   if (!campaign || campaign.status === 'cancelled') return { ...base, done: true };
@@ -284,7 +286,6 @@ export async function runPage(ports: RunPorts, state: RunState): Promise<RunStat
       break;
     }
     const entry: LedgerEntry = { tenantId, customerId, channel, campaignId, status: 'sending', arm: variant.id, at };
-    if (!(await ports.store.claim(entry))) continue; // a concurrent run of this page took it
     spent += fee;
     tally.spentMicros += fee;
     sends.push({ entry, message: messageFor(ports, campaign, variant, recipient, address, entry) });
@@ -296,6 +297,11 @@ export async function runPage(ports: RunPorts, state: RunState): Promise<RunStat
   const worker = async () => {
     while (next < sends.length) {
       const { entry, message } = sends[next++]!;
+      // the ledger entry goes in just before the message leaves: a crash loses at most the sends in flight
+      if (!(await ports.store.claim(entry))) {
+        tally.spentMicros -= toMicros(settings.channelFees[entry.channel]); // a concurrent run of this page took it
+        continue;
+      }
       try {
         const { providerMessageId } = await sendWithRetry(ports.sender, message, ports.retry);
         await ports.store.recordSent(entry, providerMessageId);

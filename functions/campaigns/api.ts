@@ -13,6 +13,7 @@ import { FUNCTIONS } from '../../wiring/functions.js';
 import { correlationIdOf, httpFunction, meterTenant } from '../lib/chain.js';
 import { authorize, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent } from '../lib/http.js';
 import { routeRoles } from '../lib/route-auth.js';
+import { publicApiUrl } from '../../adapters/consent-config.js';
 import { campaignCloudCost } from './cost.js';
 import { campaignPorts } from './ports.js';
 
@@ -52,7 +53,7 @@ export const handler = httpFunction(FUNCTIONS.campaignsApi.id, async (event: Htt
       return json(200, view(await rejectCampaign(ports, actor, id(), validate(CampaignReject, body(event), 'rejection').reason)));
     case 'POST /v1/campaigns/{campaignId}/launch': {
       const input = validate(CampaignLaunch, body(event), 'launch');
-      return json(200, view(await launchCampaign(ports, actor, id(), input.at, correlationIdOf(event))));
+      return json(200, view(await launchCampaign(ports, actor, id(), input.at, correlationIdOf(event), publicApiUrl(event.requestContext.domainName))));
     }
     case 'POST /v1/campaigns/{campaignId}/cancel': {
       const { campaign, sent } = await cancelCampaign(ports, actor, id());

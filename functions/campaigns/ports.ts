@@ -25,9 +25,9 @@ export function campaignPorts(): CampaignPorts {
 }
 
 /** Per invocation: the signing key is read once, the links are built per recipient. */
-export async function runPorts(): Promise<RunPorts> {
+export async function runPorts(linkBase?: string): Promise<RunPorts> {
   const tokens = await consentTokenSettings();
-  const base = publicApiUrl();
+  const base = linkBase ?? publicApiUrl();
   return {
     ...campaignPorts(),
     store: dynamoRunStore,

@@ -20,11 +20,11 @@ export async function handler(event: unknown): Promise<RunState> {
   logger.appendKeys({ tenantId: state.tenantId, campaignId: state.campaignId, action });
   try {
     return await runMetered(meter, async () => {
-      const ports = await runPorts();
+      const ports = await runPorts(typeof state.linkBase === 'string' ? state.linkBase : undefined);
       const s = state as unknown as RunState;
       switch (action) {
         case 'prepare':
-          return prepareRun(ports, { tenantId: s.tenantId, campaignId: s.campaignId, correlationId: s.correlationId });
+          return prepareRun(ports, { tenantId: s.tenantId, campaignId: s.campaignId, correlationId: s.correlationId, ...(s.linkBase && { linkBase: s.linkBase }) });
         case 'page':
           return runPage(ports, s);
         case 'complete':

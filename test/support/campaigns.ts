@@ -85,3 +85,18 @@ export function outboxOf(rt: TestRuntime, campaignId: string): any[] {
   }
   return files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))).filter((m) => m.tags?.campaignId === campaignId);
 }
+
+/** Waits until the local run passed its Complete step (its last recorded state names when to measure). */
+export async function waitForRunEnd(rt: TestRuntime, tenant: Tenant, campaignId: string, deadlineMs = 60_000): Promise<void> {
+  const file = join(rt.dataDir, 'executions', `local_${tenant.tenantId}_${campaignId}`.replace(/[^A-Za-z0-9_-]/g, '_') + '.json');
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      if (JSON.parse(readFileSync(file, 'utf8')).lastState?.measureAt) return;
+    } catch {
+      // not written yet
+    }
+    if (Date.now() > until) throw new Error(`the run of ${campaignId} did not complete`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
