@@ -24,6 +24,7 @@ import { changesEntry, delivery, pageComment, wabaDelivery, whatsappText } from 
 import { bigId, postEvent, postShopify, shopifyOrderBody, uniqueEmail } from '../test/support/stores.js';
 import { postMeta, metaSignature, feedComment, pageDelivery } from '../test/support/webhooks.js';
 import { postX, tweet, xDelivery, xUser } from '../test/support/x.js';
+import { benchCampaigns } from './campaigns.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
@@ -184,3 +185,4 @@ async function main() {
 }
 
 await main();
+if (!ONLY || ONLY.includes('campaigns')) await benchCampaigns();

@@ -19,6 +19,8 @@ interface ExecutionRecord {
   /** The output of the last Task that completed: where a resumed run starts. */
   lastState?: Record<string, unknown>;
   status: 'running' | 'succeeded' | 'failed' | 'stopped';
+  /** States entered so far (Step Functions bills each as a state transition). */
+  transitions?: number;
   error?: string;
 }
 
@@ -81,12 +83,13 @@ export class LocalCampaignRunner implements CampaignRunner {
         state,
         async (taskInput: unknown) => {
           const output = (await invokeWithTimeout(FUNCTIONS.campaignStep, taskInput)) as Record<string, unknown>;
-          if (!this.stopping) this.write({ ...this.read(record.executionId)!, lastState: output });
+          if (!this.stopping) this.write({ ...this.read(record.executionId)!, lastState: output, transitions });
           return output as never;
         },
       ]),
     );
     const retryIntervalOverrides = this.options.retryIntervalMs === undefined ? undefined : Object.fromEntries(CAMPAIGN_TASK_STATES.map((s) => [s, this.options.retryIntervalMs!]));
+    let transitions = record.transitions ?? 0;
     const execution = this.machine.run(input as never, { overrides: { taskResourceLocalHandlers, ...(retryIntervalOverrides && { retryIntervalOverrides }) }, noThrowOnAbort: true });
     const done = execution.result
       .then((result) => {
@@ -96,6 +99,9 @@ export class LocalCampaignRunner implements CampaignRunner {
         if (!this.stopping) this.write({ ...this.read(record.executionId)!, status: 'failed', error: error.message });
       })
       .finally(() => this.running.delete(record.executionId));
+    void (async () => {
+      for await (const event of execution.eventLogs) if (event.type === 'StateEntered') transitions++;
+    })().catch(() => undefined);
     this.running.set(record.executionId, { abort: execution.abort, done });
   }
 

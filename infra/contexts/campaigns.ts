@@ -3,7 +3,7 @@
  * step function's ARN substituted by CloudFormation (DefinitionSubstitutions), a Standard workflow with X-Ray
  * tracing and execution logging; the campaigns API may start and stop it, the step function may send SMS.
  */
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -41,7 +41,34 @@ export class CampaignStateMachine extends Construct {
       }),
     );
     props.api.function.addEnvironment('CAMPAIGN_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
-    // SMS (End User Messaging) and WhatsApp (a Cloud API token in the tenant's secret) for the step function
-    props.step.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: ['*'] }));
+    // SMS through End User Messaging, from the account's origination identities
+    props.step.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sms-voice:SendTextMessage'],
+        resources: [Stack.of(this).formatArn({ service: 'sms-voice', resource: 'phone-number', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+      }),
+    );
+
+    const policyOf = (role: iam.IRole | undefined) => role?.node.tryFindChild('DefaultPolicy')?.node.defaultChild ?? role;
+    Validations.of(policyOf(props.api.function.role)!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as never)}.Name>:*]`,
+      reason: 'Cancel stops the executions of the one campaign state machine; their names are only known at launch.',
+    });
+    Validations.of(policyOf(this.stateMachine.role)!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing of the state machine needs xray:PutTraceSegments and GetSampling*, which X-Ray grants on "*" only; log delivery needs logs:*Delivery on "*".',
+    });
+    Validations.of(policyOf(this.stateMachine.role)!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(props.step.function).getLogicalId(props.step.function.node.defaultChild as never)}.Arn>:*]`,
+      reason: 'Invoking the step function grants its versions and aliases too (CDK grantInvoke): the one function the machine runs.',
+    });
+    Validations.of(policyOf(props.step.function.role)!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:phone-number/*]',
+      reason: "SMS leave from the account's origination numbers, chosen per message by End User Messaging; no other SMS action is allowed.",
+    });
+    Validations.of(props.step.function.node.defaultChild!).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously by the state machine only: a failed Task is retried by the state machine and its failure recorded in the execution history.',
+    });
   }
 }
