@@ -31,7 +31,7 @@ export async function audience(rt: TestRuntime, tenant: Tenant, tag: string, cou
   }
   const seg = await marketer('/v1/segments', { method: 'POST', body: JSON.stringify({ name: `seg-${tag}`, rule: { field: 'tags', op: 'has', value: tag } }) });
   if (seg.status !== 201) throw new Error(`segment: ${seg.status} ${JSON.stringify(seg.body)}`);
-  await rt.drain(60_000);
+  await settle(rt);
   (ids as string[] & { segmentId?: string }).segmentId = seg.body.id;
   return ids;
 }
@@ -98,5 +98,18 @@ export async function waitForRunEnd(rt: TestRuntime, tenant: Tenant, campaignId:
     }
     if (Date.now() > until) throw new Error(`the run of ${campaignId} did not complete`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Drains the queues, patiently: on a loaded machine one drain round may not be enough. */
+export async function settle(rt: TestRuntime, deadlineMs = 120_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      await rt.drain(deadlineMs);
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+    }
   }
 }
