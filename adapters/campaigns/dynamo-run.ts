@@ -250,6 +250,9 @@ export const dynamoRunStore: RunStore = {
   },
 
   async recordSent(entry, providerMessageId) {
+    // WhatsApp reports statuses by its message id alone: the outbound message item is how they find the campaign.
+    // SES and SMS events carry the message's tags (campaign, variant, customer), so e-mail and SMS cost no second write.
+    if (entry.channel !== 'whatsapp') return;
     await messages.createOutboundMessage({
       tenantId: entry.tenantId,
       channel: entry.channel,

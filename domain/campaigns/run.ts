@@ -369,7 +369,7 @@ function messageFor(ports: RunPorts, campaign: Campaign, variant: Variant, r: Re
       template: { name: variant.whatsappTemplate.name, language: variant.whatsappTemplate.language, parameters: [...variant.body.matchAll(/\{\{\s*([A-Za-z]+)\s*\}\}/g)].map(([, f]) => values[f as keyof TemplateValues] ?? '') },
     }),
     purpose: 'marketing',
-    tags: { kind: 'campaign', campaignId: campaign.id, variant: variant.id },
+    tags: { kind: 'campaign', campaignId: campaign.id, variant: variant.id, customerId: entry.customerId },
     idempotencyKey: `${campaign.id}:${entry.customerId}:${entry.channel}`,
   };
 }

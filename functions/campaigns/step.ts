@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { completeRun, measureRun, prepareRun, runPage, type RunState } from '../../domain/campaigns/run.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { currentMeter, Meter, runMetered } from '../../adapters/meter.js';
+import { Meter, runMetered } from '../../adapters/meter.js';
 import { recordUsage } from '../../adapters/usage.js';
 import { logger } from '../lib/powertools.js';
 import { runPorts } from './ports.js';
@@ -15,7 +15,8 @@ const Input = z.object({ action: z.enum(['prepare', 'page', 'complete', 'measure
 
 export async function handler(event: unknown): Promise<RunState> {
   const { action, state } = Input.parse(event);
-  const meter = currentMeter() ?? new Meter(FUNCTIONS.campaignStep.id, Date.now());
+  // always a meter of its own: locally the run starts inside the launching request's async context
+  const meter = new Meter(FUNCTIONS.campaignStep.id, Date.now());
   meter.tenantId = state.tenantId;
   logger.appendKeys({ tenantId: state.tenantId, campaignId: state.campaignId, action });
   try {
