@@ -5,13 +5,13 @@
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, setDocumentClient, tableName } from '../adapters/dynamo.js';
-import { setEventPublisher } from '../adapters/event-publisher.js';
-import { OutboxEmailSender, setEmailSender } from '../adapters/email.js';
+import { documentClient, setDocumentClient, tableName } from '../adapters/dynamo/client.js';
+import { setEventPublisher } from '../adapters/shared/event-publisher.js';
+import { OutboxEmailSender, setEmailSender } from '../adapters/shared/email.js';
 import { OutboxMessageSender } from '../adapters/messaging/outbox.js';
 import { setMessageSender } from '../adapters/messaging/index.js';
-import { setSecretStore } from '../adapters/secrets.js';
-import { LocalSecretStore } from '../adapters/local-secret-store.js';
+import { setSecretStore } from '../adapters/shared/secrets.js';
+import { LocalSecretStore } from '../adapters/shared/local-secret-store.js';
 import { RULES } from '../events/rules.js';
 import { keys } from '../store/keys.js';
 import { DEFAULT_TABLE_NAME } from '../store/table.js';
