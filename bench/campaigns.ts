@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, tableName } from '../adapters/dynamo.js';
+import { documentClient, tableName } from '../adapters/dynamo/client.js';
 import { setMessageSender } from '../adapters/messaging/index.js';
 import { startLocalRuntime } from '../local/runtime.js';
 import { keys } from '../store/keys.js';

@@ -5,9 +5,9 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignRepository } from '../../domain/campaigns/document.js';
 import type { Campaign, CampaignStatus, CampaignVersion } from '../../domain/campaigns/model.js';
-import type { Page } from '../../domain/model.js';
+import type { Page } from '../../domain/shared/model.js';
 import { campaignKeys } from '../../store/keys/campaigns.js';
-import { documentClient, tableName, transactionConditionFailed } from '../dynamo.js';
+import { documentClient, tableName, transactionConditionFailed } from '../dynamo/client.js';
 
 function campaignItem(c: Campaign) {
   return { ...campaignKeys.campaign(c.tenantId, c.id), ...campaignKeys.campaignStatusIndex(c.tenantId, c.status, c.createdAt, c.id), entity: 'Campaign', version: c.version, data: c };

@@ -4,14 +4,14 @@
  * outbound message it became (the second and last write per recipient).
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Customer } from '../../domain/model.js';
+import type { Customer } from '../../domain/shared/model.js';
 import { DEFAULT_CAMPAIGN_SETTINGS, type CampaignSettings, type LedgerEntry, type PageTally, type Recipient, type RunCounters, type RunStore } from '../../domain/campaigns/run.js';
 import type { AttributionStore } from '../../domain/campaigns/attribution.js';
 import { keys, unpart } from '../../store/keys.js';
 import { campaignRepository } from './dynamo-campaigns.js';
 import { campaignKeys } from '../../store/keys/campaigns.js';
-import { DynamoMessageStore } from '../dynamo-messages.js';
-import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo.js';
+import { DynamoMessageStore } from '../social/dynamo-messages.js';
+import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
 
 const messages = new DynamoMessageStore();
 const cursorOf = (round: number, page: number) => round * 1_000_000 + page;

@@ -10,7 +10,7 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { PermanentSendError, TransientSendError, type MessageSender, type OutgoingMessage, type SentMessage } from '../../domain/shared/messaging.js';
-import { secretString } from '../secret-string.js';
+import { secretString } from '../shared/secret-string.js';
 import { setCloudMessageSender } from './index.js';
 
 const TRANSIENT_AWS = new Set(['ThrottlingException', 'TooManyRequestsException', 'LimitExceededException', 'ServiceUnavailableException', 'InternalServiceErrorException', 'InternalServerException', 'RequestTimeout', 'TimeoutError']);

@@ -3,11 +3,11 @@
  * cancel. Each writes the campaign and one history entry together (a new version), and is audited.
  */
 import type { z } from 'zod';
-import { recordAudit, userActor } from '../audit.js';
-import type { Actor } from '../auth.js';
-import { Conflict, Forbidden, NotFound } from '../errors.js';
-import type { Page } from '../model.js';
-import type { AuditLog, Clock, EventPublisher, IdGenerator } from '../ports.js';
+import { recordAudit, userActor } from '../audit/audit.js';
+import type { Actor } from '../shared/auth.js';
+import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
+import type { Page } from '../shared/model.js';
+import type { AuditLog, Clock, EventPublisher, IdGenerator } from '../shared/ports.js';
 import { buildEvent, CampaignLaunched } from '../../events/catalog.js';
 import {
   missingForLaunch,

@@ -8,8 +8,8 @@
  * submission or approval sends the campaign back to draft, so it needs approval again.
  */
 import { z } from 'zod';
-import { Conflict } from '../errors.js';
-import { isDecimal } from '../money.js';
+import { Conflict } from '../shared/errors.js';
+import { isDecimal } from '../shared/money.js';
 
 export const CAMPAIGN_CHANNELS = ['email', 'sms', 'whatsapp'] as const;
 export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];

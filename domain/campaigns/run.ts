@@ -20,9 +20,9 @@
  * never sends twice. A message whose provider refuses (after retries) counts as failed, never as sent.
  */
 import { buildEvent, CampaignCompleted, MessageSent } from '../../events/catalog.js';
-import { marketingAllowed } from '../consent.js';
-import type { Customer } from '../model.js';
-import type { Clock, EventPublisher } from '../ports.js';
+import { marketingAllowed } from '../consent/consent.js';
+import type { Customer } from '../shared/model.js';
+import type { Clock, EventPublisher } from '../shared/ports.js';
 import { PermanentSendError, sendWithRetry, type MessageSender, type OutgoingMessage } from '../shared/messaging.js';
 import { inHoldout, variantFor } from './allocation.js';
 import { advanceFromRun, type CampaignPorts } from './document.js';

@@ -5,7 +5,7 @@ import { dynamoAttributionStore } from '../../adapters/campaigns/dynamo-run.js';
 import { attributeOrder, attributeRefund, attributeUnsubscribe } from '../../domain/campaigns/attribution.js';
 import { ConsentChanged, OrderPlaced, OrderRefunded } from '../../events/catalog.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { queueConsumer } from '../lib/chain.js';
+import { queueConsumer } from '../shared/chain.js';
 
 export const handler = queueConsumer(FUNCTIONS.campaignAttribution.id, [OrderPlaced, OrderRefunded, ConsentChanged], async (message) => {
   const { metadata, data } = message.detail;

@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { completeRun, measureRun, prepareRun, runPage, type RunState } from '../../domain/campaigns/run.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { Meter, runMetered } from '../../adapters/meter.js';
-import { recordUsage } from '../../adapters/usage.js';
-import { logger } from '../lib/powertools.js';
+import { Meter, runMetered } from '../../adapters/shared/meter.js';
+import { recordUsage } from '../../adapters/shared/usage.js';
+import { logger } from '../shared/powertools.js';
 import { runPorts } from './ports.js';
 
 const State = z.looseObject({ tenantId: z.string().min(1), campaignId: z.string().min(1), correlationId: z.string().default('campaign-run') });

@@ -1,7 +1,7 @@
 /**
  * The campaigns API's routes (spread into wiring/routes.ts ROUTES).
  */
-import type { Role } from '../../domain/auth.js';
+import type { Role } from '../../domain/shared/auth.js';
 import type { RouteDeclaration } from '../routes.js';
 import {
   CampaignCancelled,

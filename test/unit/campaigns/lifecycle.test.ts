@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Conflict } from '../../../domain/errors.js';
+import { Conflict } from '../../../domain/shared/errors.js';
 import { CAMPAIGN_STATUSES, Creative, transition } from '../../../domain/campaigns/model.js';
 import { quietUntil } from '../../../domain/campaigns/quiet-hours.js';
 import { render } from '../../../domain/campaigns/templates.js';
