@@ -23,7 +23,6 @@ import { startHttpServer } from './http-server.js';
 import { invokeWithTimeout } from './lambda-context.js';
 import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
 import { LocalQueue, startPoller } from './sqs-queue.js';
-import { startCampaignRunner } from './campaign-runner.js';
 
 export interface RuntimeOptions {
   port?: number;
@@ -125,7 +124,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
   const credentials = writeCredentials(options.dataDir, api.url, state);
-  const campaigns = startCampaignRunner(options.dataDir); // the campaign state machine, resuming unfinished runs
+  // the campaign state machine, resuming unfinished runs (loaded here: `npm start` installs its Ctrl-C handler first)
+  const campaigns = (await import('./campaign-runner.js')).startCampaignRunner(options.dataDir);
 
   return {
     url: api.url,
