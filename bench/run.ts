@@ -28,6 +28,7 @@ import { bundleTable } from './bundles.js';
 import { bigId, facebookComment, postEvent, postMeta, postShopify, postX, shopifyOrder, whatsappText, xMention } from './deliveries.js';
 import { countDynamoCalls, takeTally } from './dynamo-calls.js';
 import { Floor, stats } from './floor.js';
+import { benchCampaigns } from './campaigns.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
@@ -200,3 +201,4 @@ async function main() {
 }
 
 await main();
+if (!ONLY || ONLY.includes('campaigns')) await benchCampaigns();

@@ -21,6 +21,7 @@ import {
 } from './catalog.js';
 import type { QueueName } from '../wiring/queues.js';
 import { SERVICE_RULES } from '../wiring/service/rules.js';
+import { CAMPAIGN_RULES } from '../wiring/campaigns/rules.js';
 
 export interface RuleDeclaration {
   /** Logical name; the CDK construct id and the local bus both use it. */
@@ -97,6 +98,7 @@ export const RULES: readonly RuleDeclaration[] = [
     target: { queue: 'erasure' },
   },
   ...SERVICE_RULES,
+  ...CAMPAIGN_RULES,
 ];
 
 export { BUS_NAME };

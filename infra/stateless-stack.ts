@@ -10,6 +10,7 @@ import { CfnRule, Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events'
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { RULES } from '../events/rules.js';
@@ -21,6 +22,7 @@ import { CONSENT_TOKEN_SECRET_NAME, CONTEXT_KEYS, SUPPRESSION_PEPPER_SECRET_NAME
 import { BOUNDED_CONTEXTS, BoundedContext, type BoundedContextName } from './contexts/bounded-context.js';
 import { senderAddress, type EmailSettings, type HouseFunction } from './house-function.js';
 import { SocialCrmApi } from './http-api.js';
+import { CampaignStateMachine } from './contexts/campaigns.js';
 import type { DurableQueue } from './stateful-stack.js';
 
 export interface StatelessStackProps extends StackProps {
@@ -56,6 +58,7 @@ export class StatelessStack extends Stack {
   readonly rules: readonly CfnRule[];
   /** One scheduled rule per SCHEDULES entry (wiring/schedules.ts), invoking its function. */
   readonly schedules: readonly Rule[];
+  readonly campaignRun: StateMachine;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -106,6 +109,7 @@ export class StatelessStack extends Stack {
     // integrations do), so CloudFormation creates the Api, then the functions, then the integrations.
     const publicUrl = publicApiUrl ?? this.api.httpApi.apiEndpoint;
     for (const key of new Set(ROUTES.map((r) => r.function))) houseFunctionFor(key).function.addEnvironment('PUBLIC_API_URL', publicUrl);
+    this.campaignRun = new CampaignStateMachine(this, 'CampaignRun', { api: houseFunctionFor('campaignsApi'), step: houseFunctionFor('campaignStep') }).stateMachine;
 
     // One rule per RULES entry, its pattern exactly as declared (CfnRule takes the JSON as is). The queue
     // policies that let these rules send are in the stateful stack (see ruleArn there).

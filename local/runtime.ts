@@ -135,6 +135,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
   const credentials = writeCredentials(options.dataDir, api.url, state);
+  // the campaign state machine, resuming unfinished runs (loaded here: `npm start` installs its Ctrl-C handler first)
+  const campaigns = (await import('./campaign-runner.js')).startCampaignRunner(options.dataDir);
 
   return {
     url: api.url,
@@ -158,6 +160,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     stop: async () => {
       await api.close();
       await scheduler.stop();
+      await campaigns.stop();
       for (const p of pollers) await p.stop();
       setEventPublisher(undefined);
       setSecretStore(undefined);

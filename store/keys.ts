@@ -11,6 +11,8 @@
  * from the same list by hand; a test keeps the two in step).
  */
 import { SERVICE_ENTITIES, serviceKeys } from './keys/service.js';
+import { CAMPAIGN_ENTITIES } from './keys/campaigns.js';
+export { campaignKeys } from './keys/campaigns.js';
 
 import { part, randomShard, shardOf, SHARDS, unpart } from './keys/common.js';
 import { LOYALTY_ENTITIES, loyaltyKeys } from './keys/loyalty.js';
@@ -286,4 +288,5 @@ export const ENTITIES = [
   ...LOYALTY_ENTITIES,
   { name: 'ErasureRequest', key: 'T#{tenant}#ERASURE#{requestId} / REQUEST', serves: 'progress of an erasure job and counts per entity type (ids only)', personal: true, erasure: 'retained-pseudonymous' },
   ...SERVICE_ENTITIES,
+  ...CAMPAIGN_ENTITIES,
 ] as const;

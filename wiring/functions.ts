@@ -3,6 +3,7 @@
  * per entry; the local runtime imports the same entry module and calls its `handler` export.
  */
 import { SERVICE_FUNCTIONS } from './service/functions.js';
+import { CAMPAIGN_FUNCTIONS } from './campaigns/functions.js';
 
 export interface FunctionDeclaration {
   /** Logical id (CDK construct id) and the metering name. */
@@ -35,6 +36,7 @@ import { LOYALTY_FUNCTIONS } from './loyalty/functions.js';
 export const FUNCTIONS = {
   ...LOYALTY_FUNCTIONS,
   ...SERVICE_FUNCTIONS,
+  ...CAMPAIGN_FUNCTIONS,
   metaWebhook: {
     id: 'MetaWebhook',
     entry: 'functions/social/meta-webhook.ts',

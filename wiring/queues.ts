@@ -4,6 +4,7 @@
  */
 import type { FunctionKey } from './functions.js';
 import { SERVICE_QUEUES } from './service/queues.js';
+import { CAMPAIGN_QUEUES } from './campaigns/queues.js';
 
 export interface QueueDeclaration {
   name: string;
@@ -20,6 +21,7 @@ import { LOYALTY_QUEUES } from './loyalty/queues.js';
 export const QUEUES = {
   ...LOYALTY_QUEUES,
   ...SERVICE_QUEUES,
+  ...CAMPAIGN_QUEUES,
   'customer-activity': {
     name: 'customer-activity',
     // six times the consumer's timeout, as AWS recommends for Lambda event sources

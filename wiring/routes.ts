@@ -46,6 +46,7 @@ import {
   SegmentPreviewView,
   SegmentView,
 } from '../api/schemas.js';
+import { CAMPAIGN_ROUTES } from './campaigns/routes.js';
 import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../api/schemas.js';
 
 import { LOYALTY_ROUTES } from './loyalty/routes.js';
@@ -425,4 +426,5 @@ export const ROUTES: readonly RouteDeclaration[] = [
     openapi: { tag: 'meta', errors: [] },
   },
   ...LOYALTY_ROUTES,
+  ...CAMPAIGN_ROUTES,
 ];

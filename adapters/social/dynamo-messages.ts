@@ -14,7 +14,7 @@ import {
   type NewOutboundMessage,
   type OutboundMessage,
 } from '../../domain/social/messages.js';
-import { keys } from '../../store/keys.js';
+import { campaignKeys, keys } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
 
 export function messageItem(message: OutboundMessage) {
@@ -67,12 +67,36 @@ export class DynamoMessageStore implements MessageStore {
           ConditionExpression: `attribute_exists(pk) AND #data.#status IN (${Object.keys(fromValues).join(', ')})`,
           ExpressionAttributeNames: { '#data': 'data', '#status': 'status', '#step': status, ...(error && { '#error': 'error' }) },
           ExpressionAttributeValues: { ':status': status, ':at': at, ':now': new Date().toISOString(), ...fromValues, ...(error && { ':error': error }) },
+          ReturnValues: 'ALL_OLD',
         }),
-      );
+      ).then((out) => countCampaignDelivery(out.Attributes?.data as OutboundMessage | undefined, status));
       return 'advanced';
     } catch (failure) {
       if (!isConditionalCheckFailed(failure)) throw failure;
       return (await this.get(tenantId, channel, providerMessageId)) ? 'unchanged' : 'unknown';
     }
   }
+}
+
+/**
+ * A campaign message reached the person (delivered, or read without a delivered report first): counted once on the
+ * campaign's run for the recipient's arm (campaigns results "delivered"). The state only moves forward, so the
+ * move out of accepted/sent happens once.
+ */
+async function countCampaignDelivery(before: OutboundMessage | undefined, status: DeliveryStatus): Promise<void> {
+  if (!before?.campaignId || !before.customerId || (status !== 'delivered' && status !== 'read') || (before.status !== 'accepted' && before.status !== 'sent')) return;
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: campaignKeys.sendLedger(before.tenantId, before.customerId, before.channel, before.campaignId) }),
+  );
+  const arm = (Item?.data as { arm?: string } | undefined)?.arm;
+  if (!arm) return;
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: campaignKeys.campaignRun(before.tenantId, before.campaignId),
+      UpdateExpression: 'ADD #d :one',
+      ExpressionAttributeNames: { '#d': `delivered_${arm}` },
+      ExpressionAttributeValues: { ':one': 1 },
+    }),
+  );
 }

@@ -34,6 +34,8 @@ export const RETAINED: Readonly<Record<string, string>> = {
   SuppressionTombstone:
     'keyed hashes of the erased identities, so the person is never targeted again; the hash cannot be reversed without the tenant salt and the pepper',
   ErasureRequest: 'the proof the erasure was done: the request, its status and counts per entity type, with the customer id only',
+  CampaignAudiencePage: 'the audience a campaign was launched to, as customer ids only: the run and its measurement (holdout, uplift) need the fixed list, and the send ledger and profile it pointed at are erased',
+  CampaignAttribution: 'orders attributed to a campaign, as customer and order ids with amounts only: the campaign results and finance need them after the person is gone',
 };
 
 export const AUDIT_ERASURE_REQUESTED = 'customer.erasure_requested';

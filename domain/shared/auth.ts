@@ -1,6 +1,6 @@
 import { Forbidden, Unauthorized } from './errors.js';
 
-export const ROLES = ['admin', 'marketer', 'agent', 'finance'] as const;
+export const ROLES = ['admin', 'marketer', 'agent', 'finance', 'approver'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling: taken from the verified JWT claims, never from a request body. */

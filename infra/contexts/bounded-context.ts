@@ -22,6 +22,7 @@ export const BOUNDED_CONTEXTS = {
   Consent: ['consentApi', 'consentPublic', 'auditApi', 'privacyApi', 'consentRetention', 'erasure'],
   // the loyalty engine: awards from verified actions, the program and redemptions API, the expiry schedule
   Loyalty: ['loyaltyAwarder', 'loyaltyApi', 'loyaltyExpiry'],
+  Campaigns: ['campaignsApi', 'campaignStep', 'campaignAttribution'],
   Platform: ['openApi'],
   Service: ['serviceApi', 'serviceTickets', 'serviceSlaBreaches'],
 } as const satisfies Record<string, readonly FunctionKey[]>;

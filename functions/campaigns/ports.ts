@@ -1,0 +1,48 @@
+/**
+ * The campaigns context's ports as the functions use them (the same in AWS and locally; the local runtime swaps
+ * the runner and the message sender underneath).
+ */
+import { campaignRepository } from '../../adapters/campaigns/dynamo-campaigns.js';
+import { dynamoRunStore, runCounters } from '../../adapters/campaigns/dynamo-run.js';
+import { campaignRunner } from '../../adapters/campaigns/runner.js';
+import { consentTokenSettings, publicApiUrl } from '../../adapters/consent/consent-config.js';
+import { messageSender } from '../../adapters/messaging/index.js';
+import { registerCloudMessageSenders } from '../../adapters/messaging/cloud.js';
+import type { CampaignPorts } from '../../domain/campaigns/document.js';
+import { PAGE_SIZE, type RunPorts } from '../../domain/campaigns/run.js';
+import { buildUnsubscribeLink, listUnsubscribeHeaders } from '../../domain/consent/consent-tokens.js';
+import { ports as shared } from '../shared/ports.js';
+
+// in AWS the providers send; the local runtime sets the outbox over them
+registerCloudMessageSenders();
+
+export function campaignPorts(): CampaignPorts {
+  return {
+    campaigns: campaignRepository,
+    audit: shared.audit,
+    clock: shared.clock,
+    ids: shared.ids,
+    publisher: shared.publisher,
+    runner: campaignRunner(),
+    progress: async (tenantId, campaignId) => ({ sent: (await runCounters(tenantId, campaignId))?.sent ?? 0 }),
+  };
+}
+
+/** Per invocation: the signing key is read once, the links are built per recipient. */
+export async function runPorts(linkBase?: string): Promise<RunPorts> {
+  const tokens = await consentTokenSettings();
+  const base = linkBase ?? publicApiUrl();
+  return {
+    ...campaignPorts(),
+    store: dynamoRunStore,
+    sender: messageSender(),
+    unsubscribe: (tenantId, customerId, channel, campaignId) => {
+      if (!base) return undefined;
+      const link = buildUnsubscribeLink(tokens.keys[0]!, base, tenantId, customerId, channel, { ttlSeconds: tokens.unsubscribeTtlSeconds, campaignId });
+      return { link, headers: listUnsubscribeHeaders(link) };
+    },
+    pageSize: Number(process.env.CAMPAIGN_PAGE_SIZE) || PAGE_SIZE,
+    sendConcurrency: Number(process.env.CAMPAIGN_SEND_CONCURRENCY) || 16,
+    ...(process.env.CAMPAIGN_SEND_RETRY_BASE_MS && { retry: { baseDelayMs: Number(process.env.CAMPAIGN_SEND_RETRY_BASE_MS) } }),
+  };
+}

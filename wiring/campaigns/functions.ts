@@ -1,0 +1,30 @@
+/**
+ * The campaigns context's functions (spread into wiring/functions.ts FUNCTIONS).
+ */
+import type { FunctionDeclaration } from '../functions.js';
+
+export const CAMPAIGN_FUNCTIONS = {
+  campaignsApi: {
+    id: 'CampaignsApi',
+    entry: 'functions/campaigns/api.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    // publishes CampaignLaunched; starts the campaign state machine (granted by infra/contexts/campaigns.ts)
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+  },
+  campaignStep: {
+    id: 'CampaignStep',
+    entry: 'functions/campaigns/step.ts',
+    memoryMb: 1024,
+    // one page of up to 1,000 recipients: the ledger writes and the sends, with retries on throttling
+    timeoutSeconds: 300,
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsConsentKey: true, sendsEmail: true },
+  },
+  campaignAttribution: {
+    id: 'CampaignAttribution',
+    entry: 'functions/campaigns/attribution.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: false },
+  },
+} as const satisfies Record<string, FunctionDeclaration>;

@@ -1,0 +1,17 @@
+/**
+ * The campaigns context's event rules (spread into events/rules.ts RULES).
+ */
+import { ConsentChanged, OrderPlaced, OrderRefunded } from '../../events/catalog.js';
+import type { RuleDeclaration } from '../../events/rules.js';
+
+export const CAMPAIGN_RULES: readonly RuleDeclaration[] = [
+  {
+    name: 'CampaignAttribution',
+    description: 'Orders, refunds and marketing withdrawals of people a campaign reached are attributed to it (conversions, revenue, unsubscribes per variant and holdout).',
+    pattern: {
+      source: [...new Set([OrderPlaced.source, OrderRefunded.source, ConsentChanged.source])],
+      'detail-type': [OrderPlaced.detailType, OrderRefunded.detailType, ConsentChanged.detailType],
+    },
+    target: { queue: 'campaign-attribution' },
+  },
+];
