@@ -7,6 +7,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, setDocumentClient, tableName } from '../adapters/dynamo.js';
 import { setEventPublisher } from '../adapters/event-publisher.js';
+import { flushUsage } from '../adapters/usage.js';
 import { OutboxEmailSender, setEmailSender } from '../adapters/email.js';
 import { OutboxMessageSender } from '../adapters/messaging/outbox.js';
 import { setMessageSender } from '../adapters/messaging/index.js';
@@ -132,10 +133,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     queues,
     drain: async () => {
       for (const p of pollers) await p.drain();
+      await flushUsage(); // the usage buffer too: what drained is on the counters
     },
     stop: async () => {
       await api.close();
       for (const p of pollers) await p.stop();
+      await flushUsage().catch(() => undefined); // a normal shutdown loses no usage
       setEventPublisher(undefined);
       setSecretStore(undefined);
       setEmailSender(undefined);

@@ -9,6 +9,8 @@ export interface FunctionDeclaration {
   entry: string;
   memoryMb: number;
   timeoutSeconds: number;
+  /** The feature its usage is billed to (wiring/finance/features.ts); derived from `entry` when left out. */
+  feature?: string;
   /** Least privilege: what the function may touch. */
   access: {
     table: 'read' | 'readWrite';
