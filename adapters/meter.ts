@@ -34,7 +34,8 @@ export const DIMENSIONS = [
   'secretsCalls',
 ] as const;
 export type FixedDimension = (typeof DIMENSIONS)[number];
-export type Dimension = FixedDimension | `sms_${string}` | `whatsapp_${string}_${string}`;
+/** `n_<DetailType>`: business events published (not billed by themselves; the denominators of unit costs). */
+export type Dimension = FixedDimension | `sms_${string}` | `whatsapp_${string}_${string}` | `n_${string}`;
 
 /** Bytes Lambda itself writes to the function's log per invocation (START, END and REPORT lines, ~100 B each). */
 export const LAMBDA_PLATFORM_LOG_BYTES = 300;
@@ -50,6 +51,8 @@ export class Meter {
   campaignId: string | undefined;
   /** campaignId ('' for none) → dimension → count. */
   readonly buckets = new Map<string, Counts>();
+  /** Customers the invocation's events named (active customers per month, for unit costs). */
+  readonly customers = new Set<string>();
   constructor(
     readonly functionName: string,
     readonly startedAt: number,
@@ -147,6 +150,11 @@ export function addEventsPublished(events: number | readonly { source: string; d
     return;
   }
   current.add('eventsPublished', events.length);
+  for (const e of events) {
+    current.add(`n_${e.detailType}`, 1);
+    const customerId = (e.detail as { data?: { customerId?: unknown } } | undefined)?.data?.customerId;
+    if (typeof customerId === 'string') current.customers.add(customerId);
+  }
   if (queueTargets) current.add('sqsSends', events.reduce((n, e) => n + queueTargets!(e), 0));
 }
 

@@ -16,8 +16,9 @@
  * Counters are ADDed, so concurrent flushes never overwrite each other; each write goes to a random shard
  * of the tenant's day, and readers sum the shards.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { keys, randomShard, SHARDS, dayOf } from '../store/keys.js';
+import { createHash } from 'node:crypto';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys, randomShard, shardOf, SHARDS, dayOf } from '../store/keys.js';
 import { documentClient, tableName } from './dynamo.js';
 import { setOrphanUsageSink, type Counts, type Dimension, type Meter } from './meter.js';
 
@@ -37,6 +38,10 @@ interface Aggregate {
 const ALWAYS = ['invocations', 'billedMs', 'mbMs', 'readUnits', 'writeUnits', 'eventsPublished'];
 
 let pending = new Map<string, Aggregate>();
+/** tenant \u0000 month → customers named by events since the last flush. */
+let pendingCustomers = new Map<string, Set<string>>();
+/** tenant \u0000 month \u0000 customer already written by this container (written once per container and month). */
+const writtenCustomers = new Set<string>();
 let pendingInvocations = 0;
 let oldestAt: number | undefined;
 let inFlight: Promise<void> | undefined;
@@ -62,6 +67,12 @@ export function collectUsage(meter: Meter, memoryMb: number, at = new Date(), no
     const aggregate = aggregateFor({ tenantId: meter.tenantId, day, functionName: meter.functionName, feature: meter.feature, campaignId: campaignId || undefined, memoryMb });
     addCounts(aggregate.counts, counts);
   }
+  if (meter.customers.size > 0) {
+    const month = `${meter.tenantId}\u0000${day.slice(0, 7)}`;
+    let set = pendingCustomers.get(month);
+    if (!set) pendingCustomers.set(month, (set = new Set()));
+    for (const c of meter.customers) if (!writtenCustomers.has(`${month}\u0000${c}`)) set.add(c);
+  }
   pendingInvocations += 1;
   oldestAt ??= now;
 }
@@ -85,12 +96,14 @@ export function pendingUsage(): { aggregates: number; invocations: number } {
 /** Writes everything buffered; concurrent callers share one flush, then a later call flushes what came since. */
 export async function flushUsage(): Promise<void> {
   while (inFlight) await inFlight;
-  if (pending.size === 0) return;
+  if (pending.size === 0 && pendingCustomers.size === 0) return;
   const batch = pending;
+  const customers = pendingCustomers;
   pending = new Map();
+  pendingCustomers = new Map();
   pendingInvocations = 0;
   oldestAt = undefined;
-  inFlight = writeAll([...batch.values()]).finally(() => {
+  inFlight = Promise.all([writeAll([...batch.values()]), writeCustomers(customers)]).then(() => undefined).finally(() => {
     inFlight = undefined;
   });
   await inFlight;
@@ -172,6 +185,43 @@ async function writeAggregate(a: Aggregate): Promise<void> {
   }
 }
 
+const customerDigest = (customerId: string) => createHash('sha256').update(`active-customer:${customerId}`).digest('base64url').slice(0, 22);
+
+/** One PutItem per customer first seen in the month by this container (idempotent: a repeat overwrites). */
+async function writeCustomers(customers: Map<string, Set<string>>): Promise<void> {
+  const failed: [string, string][] = [];
+  let firstError: unknown;
+  for (const [tenantMonth, set] of customers) {
+    const [tenantId, month] = tenantMonth.split('\u0000') as [string, string];
+    await Promise.all(
+      [...set].map(async (customerId) => {
+        try {
+          await documentClient().send(
+            new PutCommand({
+              TableName: tableName(),
+              // a keyed digest, not the id: the marker says "someone was active", nothing about who
+              Item: { ...keys.activeCustomer(tenantId, month, customerDigest(customerId), shardOf(customerId, SHARDS.usage)), entity: 'ActiveCustomer', tenantId, month },
+            }),
+          );
+          if (writtenCustomers.size > 100_000) writtenCustomers.clear(); // bounded memory; a repeat write is harmless
+          writtenCustomers.add(`${tenantMonth}\u0000${customerId}`);
+        } catch (error) {
+          failed.push([tenantMonth, customerId]);
+          firstError ??= error;
+        }
+      }),
+    );
+  }
+  if (failed.length === 0) return;
+  for (const [tenantMonth, customerId] of failed) {
+    let set = pendingCustomers.get(tenantMonth);
+    if (!set) pendingCustomers.set(tenantMonth, (set = new Set()));
+    set.add(customerId);
+  }
+  oldestAt ??= Date.now();
+  throw firstError;
+}
+
 let shutdownHooked = false;
 /**
  * Flush at shutdown. Lambda sends SIGTERM (with ~500 ms to act) to a runtime that has an extension registered;
@@ -190,7 +240,9 @@ export function flushOnShutdown(): void {
 /** Forget what this container marked (tests that recreate the table). */
 export function resetUsageBuffer(): void {
   pending = new Map();
+  pendingCustomers = new Map();
   pendingInvocations = 0;
   oldestAt = undefined;
   markedActive.clear();
+  writtenCustomers.clear();
 }

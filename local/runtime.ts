@@ -21,6 +21,7 @@ import { QUEUES, type QueueName } from '../wiring/queues.js';
 import { LocalEventBus } from './bus.js';
 import { ensureTable, LOCAL_AWS, startDynamoDbLocal, type RunningDynamo } from './dynamodb.js';
 import { startHttpServer } from './http-server.js';
+import { LOCAL_OPERATOR_ISSUER } from './jwt.js';
 import { invokeWithTimeout } from './lambda-context.js';
 import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
 import { LocalQueue, startPoller } from './sqs-queue.js';
@@ -124,6 +125,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const jwtKey = Buffer.from(state.jwtKey, 'base64');
   const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
+  process.env.OPERATOR_ISSUER ??= LOCAL_OPERATOR_ISSUER; // the operator's tokens (credentials.json "operator")
   const credentials = writeCredentials(options.dataDir, api.url, state);
 
   return {

@@ -295,6 +295,7 @@ export const ENTITIES = [
   { name: 'ProductStats', key: 'T#{tenant}#PRODUCT#{product} / PRODUCT', serves: 'buyers and last price of a product (recommendations)', personal: false, erasure: 'not-personal' },
   { name: 'ProcessedEvent', key: 'T#{tenant}#DONE#{consumer}#{eventId} / DONE', serves: 'exactly-once effects of queue consumers', personal: false, erasure: 'not-personal' },
   { name: 'Usage', key: 'T#{tenant}#USAGE#{day}#{shard} / U#{feature}#{function}#{campaign}', serves: '11 usage counters per tenant/day/feature/function/campaign', personal: false, erasure: 'not-personal' },
+  { name: 'ActiveCustomer', key: 'T#{tenant}#ACTIVE#{month}#{shard} / C#{digest}', serves: 'distinct customers named by events per month (a digest, not the id): unit cost per active customer', personal: false, erasure: 'not-personal' },
   { name: 'Budget', key: 'T#{tenant}#BUDGET / B#{scope}', serves: 'budgets of the tenant and its campaigns, thresholds announced', personal: false, erasure: 'not-personal' },
   { name: 'BillImport', key: 'T#%platform#BILL / P#{period}', serves: "an imported AWS bill (CUR 2.0 / FOCUS) per service and day, and its share-out (operator only)", personal: false, erasure: 'not-personal' },
   { name: 'ActiveTenant', key: 'T#%platform#ACTIVE#{day} / T#{tenant}', serves: 'tenants with usage on a day (operator chargeback, reconciliation)', personal: false, erasure: 'not-personal' },

@@ -2,6 +2,8 @@
  * Every Lambda function of the system, declared once. The CDK stateless stack builds one house function
  * per entry; the local runtime imports the same entry module and calls its `handler` export.
  */
+import { FINANCE_FUNCTIONS } from './finance/functions.js';
+
 export interface FunctionDeclaration {
   /** Logical id (CDK construct id) and the metering name. */
   id: string;
@@ -31,6 +33,7 @@ export interface FunctionDeclaration {
 }
 
 export const FUNCTIONS = {
+  ...FINANCE_FUNCTIONS,
   metaWebhook: {
     id: 'MetaWebhook',
     entry: 'functions/webhooks/meta.ts',

@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import type { FunctionKey } from './functions.js';
-import type { Role } from '../domain/auth.js';
+import type { RouteRole } from '../domain/auth.js';
+import { FINANCE_ROUTES } from './finance/routes.js';
 import { CustomerPage, CustomerView, IdentityLookupQuery, PageQuery, TimelinePage } from '../api/schemas.js';
 import { CustomerPatch, CustomerRegistration } from '../api/schemas.js';
 import { MetaWebhookReceipt } from '../api/schemas.js';
@@ -56,7 +57,7 @@ export interface RouteDeclaration {
   path: string;
   function: FunctionKey;
   /** 'public': no authorizer (webhooks authenticate by signature); otherwise a JWT with one of the roles. */
-  auth: 'public' | { roles: readonly Role[] };
+  auth: 'public' | { roles: readonly RouteRole[] };
   summary: string;
   openapi: {
     tag: string;
@@ -73,7 +74,7 @@ export interface RouteDeclaration {
   };
 }
 
-const READERS: readonly Role[] = ['admin', 'marketer', 'agent'];
+const READERS: readonly RouteRole[] = ['admin', 'marketer', 'agent'];
 
 export const ROUTES: readonly RouteDeclaration[] = [
   {
@@ -420,4 +421,5 @@ export const ROUTES: readonly RouteDeclaration[] = [
     summary: 'This OpenAPI 3.1 document',
     openapi: { tag: 'meta', errors: [] },
   },
+  ...FINANCE_ROUTES,
 ];

@@ -6,6 +6,7 @@
  * idempotent: a schedule may fire twice, or late.
  */
 import type { FunctionKey } from './functions.js';
+import { FINANCE_SCHEDULES } from './finance/routes.js';
 
 export interface ScheduleDeclaration {
   /** Unique name, also the CDK construct id suffix. */
@@ -16,4 +17,4 @@ export interface ScheduleDeclaration {
   description: string;
 }
 
-export const SCHEDULES: readonly ScheduleDeclaration[] = [];
+export const SCHEDULES: readonly ScheduleDeclaration[] = [...FINANCE_SCHEDULES];

@@ -4,7 +4,7 @@
  * and rounds only the figure shown (`amount`, to the cent), keeping `exactAmount` beside it.
  */
 import { decimalOfCount, divideExact, multiplyDecimal, roundDecimal, sumExact } from './decimal.js';
-import { NOT_PRICED, type PriceTable, type ResolvedPrice } from './prices.js';
+import { isPriced, type PriceTable, type ResolvedPrice } from './prices.js';
 
 export interface UsageRow {
   tenantId: string;
@@ -45,7 +45,7 @@ export function priceUsage(rows: readonly UsageRow[], tableFor: (day: string) =>
   for (const row of rows) {
     const table = tableFor(row.day);
     for (const [dimension, count] of Object.entries(row.counts)) {
-      if (NOT_PRICED.has(dimension) || count === 0) continue;
+      if (!isPriced(dimension) || count === 0) continue;
       const units = decimalOfCount(count);
       const price = table.priceOf(dimension);
       if (!price) {

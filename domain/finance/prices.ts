@@ -52,8 +52,10 @@ export interface PriceTable {
   entries(): ResolvedPrice[];
 }
 
-/** Meter figures that are not billed by themselves (billed ms is priced through MB-ms). */
-export const NOT_PRICED = new Set(['billedMs']);
+/** Meter figures that are not billed by themselves: billed ms (priced through MB-ms), business event counts (n_*). */
+export function isPriced(dimension: string): boolean {
+  return dimension !== 'billedMs' && !dimension.startsWith('n_');
+}
 
 export class PriceBook {
   private readonly byVersion: Map<string, PriceVersion>;

@@ -24,6 +24,14 @@ export const FINANCE_KEYS = {
   usageShards: (tenantId: string, day: string): string[] =>
     Array.from({ length: SHARDS.usage }, (_, s) => `${T(tenantId)}#USAGE#${day}#${s}`),
 
+  /** A customer an event named in the month (unit cost per active customer); write-sharded by customer. */
+  activeCustomer: (tenantId: string, month: string, customerId: string, shard: number): Key => ({
+    pk: `${T(tenantId)}#ACTIVE#${month}#${shard}`,
+    sk: `C#${part(customerId)}`,
+  }),
+  activeCustomerShards: (tenantId: string, month: string): string[] =>
+    Array.from({ length: SHARDS.usage }, (_, s) => `${T(tenantId)}#ACTIVE#${month}#${s}`),
+
   /** A budget of the tenant (scope 'tenant') or of one campaign, with the thresholds already announced. */
   budget: (tenantId: string, scope: string): Key => ({ pk: `${T(tenantId)}#BUDGET`, sk: `B#${part(scope)}` }),
   budgetPartition: (tenantId: string): string => `${T(tenantId)}#BUDGET`,
