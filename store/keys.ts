@@ -297,7 +297,7 @@ export const ENTITIES = [
   { name: 'Usage', key: 'T#{tenant}#USAGE#{day}#{shard} / U#{feature}#{function}#{campaign}', serves: '11 usage counters per tenant/day/feature/function/campaign', personal: false, erasure: 'not-personal' },
   { name: 'ActiveCustomer', key: 'T#{tenant}#ACTIVE#{month}#{shard} / C#{digest}', serves: 'distinct customers named by events per month (a digest, not the id): unit cost per active customer', personal: false, erasure: 'not-personal' },
   { name: 'Budget', key: 'T#{tenant}#BUDGET / B#{scope}', serves: 'budgets of the tenant and its campaigns, thresholds announced', personal: false, erasure: 'not-personal' },
-  { name: 'BillImport', key: 'T#%platform#BILL / P#{period}', serves: "an imported AWS bill (CUR 2.0 / FOCUS) per service and day, and its share-out (operator only)", personal: false, erasure: 'not-personal' },
+  { name: 'BillDay', key: 'T#%platform#BILL / D#{day}', serves: "a day of an imported AWS bill (CUR 2.0 / FOCUS): per service the billed cost, drift and share-out (tenants read only their share)", personal: false, erasure: 'not-personal' },
   { name: 'ActiveTenant', key: 'T#%platform#ACTIVE#{day} / T#{tenant}', serves: 'tenants with usage on a day (operator chargeback, reconciliation)', personal: false, erasure: 'not-personal' },
   { name: 'ConsentRecord', key: 'T#{tenant}#C#{customer} / CONSENT#{at}#{id}', serves: '12 consent records of a customer, in time order (append-only)', personal: true, erasure: 'customer-partition' },
   { name: 'ConsentTokenUse', key: 'T#{tenant}#C#{customer} / CTOKEN#{nonce}', serves: 'single use of double opt-in confirmation links', personal: true, erasure: 'customer-partition' },

@@ -47,8 +47,44 @@ export const CostReportView = z
       }),
     ),
     unpriced: z.array(z.object({ dimension: z.string(), units: z.string() })),
+    days: z.record(z.string(), z.enum(['estimated', 'reconciled'])).describe('each day: estimated from metering, or reconciled with an imported bill'),
+    reconciled: z
+      .object({
+        days: z.number(),
+        amount: z.string(),
+        exactAmount: z.string(),
+        drift: z.array(z.object({ service: z.string(), drift: z.string(), driftPercent: z.string().nullable() })),
+      })
+      .nullable()
+      .describe("the share of the bill for the reconciled days, and the bill's drift from the estimate per service"),
   })
   .register(apiSchemas, { id: 'CostReport' });
+
+export const ReconciliationRequest = z
+  .object({ source: z.string().min(1).max(2048).describe('s3://bucket/key of a CUR 2.0 or FOCUS 1.x CSV export; locally a file path') })
+  .register(apiSchemas, { id: 'ReconciliationRequest' });
+export const ReconciliationView = z
+  .object({
+    format: z.enum(['CUR2', 'FOCUS']),
+    from: z.string(),
+    to: z.string(),
+    currency: z.string(),
+    days: z.record(z.string(), z.literal('reconciled')),
+    services: z.array(
+      z.object({
+        day: z.string(),
+        service: z.string(),
+        billed: z.string(),
+        estimated: z.string(),
+        drift: z.string(),
+        driftPercent: z.string().nullable(),
+        rule: z.enum(['metered-units', 'shared-by-total-cost']),
+        shares: z.record(z.string(), z.string()),
+      }),
+    ),
+    tenants: z.record(z.string(), z.object({ estimated: z.string(), reconciled: z.string(), reconciledRounded: z.string() })),
+  })
+  .register(apiSchemas, { id: 'Reconciliation' });
 
 const UnitCost = z.object({ amount: z.string().nullable(), cost: z.string(), units: z.string(), basis: z.string() });
 export const UnitCostsView = z

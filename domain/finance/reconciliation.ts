@@ -215,3 +215,32 @@ export function reconcile(bill: { format: ExportFormat; lines: BillLine[] }, est
   for (const t of Object.values(tenants)) t.reconciledRounded = roundDecimal(t.reconciled, 2);
   return { format: bill.format, from: days[0]!, to: days.at(-1)!, currency, days: Object.fromEntries(days.map((d) => [d, 'reconciled' as const])), services, tenants };
 }
+
+/**
+ * A tenant's cost report, told which of its days the bill has reconciled: each day `estimated` or
+ * `reconciled`, and for the reconciled days the tenant's share of the bill beside the estimate.
+ */
+export function reconciliationStatus(
+  tenantId: string | undefined,
+  days: string[],
+  billDays: { day: string; services: ServiceReconciliation[] }[],
+): { days: Record<string, 'estimated' | 'reconciled'>; reconciled: { days: number; exactAmount: string; amount: string; drift: { service: string; drift: string; driftPercent: string | null }[] } | null } {
+  const billed = new Map(billDays.map((b) => [b.day, b]));
+  const status = Object.fromEntries(days.map((d) => [d, billed.has(d) ? ('reconciled' as const) : ('estimated' as const)]));
+  const inRange = days.flatMap((d) => billed.get(d)?.services ?? []);
+  if (inRange.length === 0) return { days: status, reconciled: null };
+  const share = sumExact(inRange.map((s) => (tenantId ? (s.shares[tenantId] ?? '0') : s.billed)));
+  const byService = new Map<string, { drift: string[]; estimated: string[] }>();
+  for (const s of inRange) {
+    const e = byService.get(s.service) ?? { drift: [], estimated: [] };
+    e.drift.push(s.drift);
+    e.estimated.push(s.estimated);
+    byService.set(s.service, e);
+  }
+  const drift = [...byService].map(([service, e]) => {
+    const d = sumExact(e.drift);
+    const est = sumExact(e.estimated);
+    return { service, drift: d, driftPercent: compareDecimal(est, '0') === 0 ? null : divideRounded(multiplyDecimal(d, '100'), est, 2) };
+  });
+  return { days: status, reconciled: { days: billed.size === 0 ? 0 : days.filter((d) => billed.has(d)).length, exactAmount: share, amount: roundDecimal(share, 2), drift } };
+}

@@ -36,8 +36,8 @@ export const FINANCE_KEYS = {
   budget: (tenantId: string, scope: string): Key => ({ pk: `${T(tenantId)}#BUDGET`, sk: `B#${part(scope)}` }),
   budgetPartition: (tenantId: string): string => `${T(tenantId)}#BUDGET`,
 
-  /** An imported bill (CUR 2.0 / FOCUS) for a period: per service and day, the billed cost and its share-out. */
-  billImport: (period: string): Key => ({ pk: `${PLATFORM}#BILL`, sk: `P#${part(period)}` }),
+  /** One day of an imported bill (CUR 2.0 / FOCUS): per service, the billed cost, the estimate and the share-out. */
+  billDay: (day: string): Key => ({ pk: `${PLATFORM}#BILL`, sk: `D#${day}` }),
   billPartition: (): string => `${PLATFORM}#BILL`,
   /** Which tenants have usage on a day (the operator's cross-tenant view and the reconciliation read it). */
   activeTenant: (day: string, tenantId: string): Key => ({ pk: `${PLATFORM}#ACTIVE#${day}`, sk: `T#${part(tenantId)}` }),

@@ -1,7 +1,7 @@
 /** The finance context's routes (spread into wiring/routes.ts). */
 import type { RouteDeclaration } from '../routes.js';
 import type { ScheduleDeclaration } from '../schedules.js';
-import { BudgetBody, BudgetPage, BudgetStatusView, CampaignCostsView, CostQuery, CostReportView, OperatorCostQuery, PeriodQuery, UnitCostsView } from '../../api/finance/schemas.js';
+import { BudgetBody, BudgetPage, BudgetStatusView, CampaignCostsView, CostQuery, CostReportView, OperatorCostQuery, PeriodQuery, ReconciliationRequest, ReconciliationView, UnitCostsView } from '../../api/finance/schemas.js';
 
 const FINANCE = ['finance', 'admin'] as const;
 const CSV = ' With `Accept: text/csv`, the same figures as CSV.';
@@ -54,6 +54,15 @@ export const FINANCE_ROUTES: readonly RouteDeclaration[] = [
     auth: { roles: ['operator'] },
     summary: `Costs across every tenant (chargeback), grouped by tenant by default: the deployment's operator only, never a tenant token.${CSV}`,
     openapi: { tag: 'finance', query: OperatorCostQuery, response: CostReportView, errors: [400, 401, 403] },
+  },
+  {
+    method: 'POST',
+    path: '/v1/operator/reconciliations',
+    function: 'financeApi',
+    auth: { roles: ['operator'] },
+    summary:
+      "Import an AWS Data Exports file (CUR 2.0 or FOCUS 1.x CSV; S3 in AWS, a path locally): each service's billed cost shared out to tenants by metered units, unmetered storage by total cost, drift per service; the days become reconciled",
+    openapi: { tag: 'finance', body: ReconciliationRequest, response: ReconciliationView, errors: [400, 401, 403] },
   },
 ];
 

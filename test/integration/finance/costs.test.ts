@@ -5,6 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sumExact } from '../../../domain/finance/decimal.js';
 import { documentClient } from '../../../adapters/dynamo.js';
 import { currentMeter, meter, LAMBDA_PLATFORM_LOG_BYTES } from '../../../adapters/meter.js';
 import { flushUsage } from '../../../adapters/usage.js';
@@ -307,5 +311,46 @@ describe('budgets', () => {
     expect(announced().sort((a, b) => a - b)).toEqual([50, 80, 100]);
     const list = await finance()('/v1/budgets');
     expect(list.body.items).toEqual([expect.objectContaining({ scope: 'campaign', campaignId: CAMPAIGN, exhausted: true, reached: [50, 80, 100] })]);
+  });
+});
+
+describe('reconciliation with the bill', () => {
+  it("imports a FOCUS export, shares it out, and marks the tenants' days reconciled", async () => {
+    await flushUsage();
+    const dir = mkdtempSync(join(tmpdir(), 'finance-bill-'));
+    try {
+      const file = join(dir, 'focus.csv');
+      writeFileSync(
+        file,
+        [
+          'BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ServiceName,x_UsageType,BilledCost,BillingCurrency',
+          `${today.slice(0, 7)}-01T00:00:00Z,${today}T00:00:00Z,${today}T23:59:59Z,Usage,Amazon DynamoDB,USE1-WriteRequestUnits,1.00,USD`,
+          `${today.slice(0, 7)}-01T00:00:00Z,${today}T00:00:00Z,${today}T23:59:59Z,Usage,AWS Lambda,USE1-Request-ARM,0.50,USD`,
+          `${today.slice(0, 7)}-01T00:00:00Z,${today}T00:00:00Z,${today}T23:59:59Z,Usage,Amazon DynamoDB,USE1-TimedStorage-ByteHrs,0.25,USD`,
+        ].join('\n'),
+      );
+      const acmeFinance = api(rt.url, rt.credentials.tenants.find((t) => t.tenantId === 'acme')!.tokens.finance);
+      // a tenant cannot import, nor can a tenant admin
+      expect((await api(rt.url, rt.credentials.tenants[0]!.tokens.admin)('/v1/operator/reconciliations', { method: 'POST', body: JSON.stringify({ source: file }) })).status).toBe(403);
+      const imported = await api(rt.url, rt.credentials.operator.token)('/v1/operator/reconciliations', { method: 'POST', body: JSON.stringify({ source: file }) });
+      expect(imported.status).toBe(200);
+      expect(imported.body.format).toBe('FOCUS');
+      const tenants = imported.body.tenants as Record<string, { reconciled: string }>;
+      expect(Object.keys(tenants)).toEqual(expect.arrayContaining(['acme', 'globex']));
+      // every cent of the bill lands on a tenant
+      expect(sumExact(Object.values(tenants).map((t) => t.reconciled))).toBe('1.75');
+      const dynamo = imported.body.services.find((s: { service: string }) => s.service === 'Amazon DynamoDB');
+      expect(dynamo.rule).toBe('shared-by-total-cost');
+      expect(Number(dynamo.drift)).toBeCloseTo(1.25 - Number(dynamo.estimated), 9);
+
+      const costs = await acmeFinance(`/v1/costs?from=${today}&to=${today}&groupBy=service`);
+      expect(costs.body.days).toEqual({ [today]: 'reconciled' });
+      expect(costs.body.reconciled.exactAmount).toBe(tenants.acme!.reconciled);
+      expect(costs.body.reconciled.drift.map((d: { service: string }) => d.service)).toEqual(expect.arrayContaining(['Amazon DynamoDB', 'AWS Lambda']));
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      expect((await acmeFinance(`/v1/costs?from=${yesterday}&to=${yesterday}`)).body.days).toEqual({ [yesterday]: 'estimated' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
