@@ -19,6 +19,7 @@ import { lexiconTextAnalyzer } from '../adapters/lexicon-text-analyzer.js';
 import { extractMetaSignals, MetaDelivery } from '../domain/ingest/meta.js';
 import { hmacMatches } from '../domain/ingest/signatures.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
+import { benchFinance } from './finance.js';
 import { keys } from '../store/keys.js';
 import { changesEntry, delivery, pageComment, wabaDelivery, whatsappText } from '../test/support/meta.js';
 import { bigId, postEvent, postShopify, shopifyOrderBody, uniqueEmail } from '../test/support/stores.js';
@@ -179,6 +180,7 @@ async function main() {
   }
   console.table(rows);
   console.log(`process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (runtime, consumers and load generator in one process)`);
+  await benchFinance(runtime);
   await runtime.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
