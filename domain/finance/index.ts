@@ -7,4 +7,3 @@
 export { campaignCosts, costReport, unitCosts } from './reports.js';
 export { budgetStatuses, checkBudgets, type BudgetStatus } from './budgets.js';
 export type { Budget, BudgetStore, Pricing, UsageReader } from './ports.js';
-export { FEATURES, featureOf, type Feature } from '../../wiring/finance/features.js';
