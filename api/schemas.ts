@@ -1,11 +1,11 @@
 /**
- * The API's request and response shapes (DESIGN §5). Request validation and the OpenAPI document both
+ * The API's request and response shapes (the local contract: lists answer `{ items, nextCursor }`, errors `{ error: { code, message } }`). Request validation and the OpenAPI document both
  * come from these schemas.
  */
 import { z } from 'zod';
 import { Channel, InteractionKind, Stage } from '../events/catalog.js';
-import { RFM_CLASSES } from '../domain/rfm.js';
-import { Condition as SegmentCondition, SegmentInput, SegmentRule } from '../domain/segments.js';
+import { RFM_CLASSES } from '../domain/knowledge/rfm.js';
+import { Condition as SegmentCondition, SegmentInput, SegmentRule } from '../domain/segments/segments.js';
 
 /** Named schemas: each becomes `#/components/schemas/<id>` in the OpenAPI document. */
 export const apiSchemas = z.registry<{ id: string }>();
@@ -50,7 +50,7 @@ export const CustomerView = z
     locale: z.string().optional(),
     address: PostalAddress.optional(),
     birthday: z.string().optional(),
-    /** Set when the person was erased before: never targeted again (domain/erasure.ts). */
+    /** Set when the person was erased before: never targeted again (domain/privacy/erasure.ts). */
     suppressed: z.object({ at: z.string() }).optional(),
     identities: z.array(IdentityView),
     activity: z.object({
@@ -442,8 +442,8 @@ export const MetaWebhookReceipt = z
   .register(apiSchemas, { id: 'MetaWebhookReceipt' });
 
 // ---------------------------------------------------------------------------------------------------------
-// Customer knowledge, segments and recommendations (domain/knowledge.ts, domain/segments.ts,
-// domain/recommendations.ts): every figure answers { value, inputs, formula }.
+// Customer knowledge, segments and recommendations (domain/knowledge/knowledge.ts, domain/segments/segments.ts,
+// domain/knowledge/recommendations.ts): every figure answers { value, inputs, formula }.
 
 const MoneyView = z.object({ amount: z.string(), currency: z.string() });
 
@@ -618,7 +618,7 @@ export const RecommendationPage = z
   .register(apiSchemas, { id: 'RecommendationPage' });
 
 // ---------------------------------------------------------------------------------------------------------
-// Privacy: export, erasure and retention (domain/export.ts, domain/erasure.ts, domain/retention.ts)
+// Privacy: export, erasure and retention (domain/privacy/export.ts, domain/privacy/erasure.ts, domain/privacy/retention.ts)
 
 const ErasureStatus = z.enum(['pending', 'running', 'done']);
 

@@ -8,9 +8,9 @@
  *    (1 HTTP API request + 1 Lambda request of 1 ms at 128 MB + 1 write unit + 1 EventBridge event).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Meter, runMetered, LAMBDA_PLATFORM_LOG_BYTES } from '../adapters/meter.js';
-import { collectUsage, flushUsage } from '../adapters/usage.js';
-import { documentClient, tableName } from '../adapters/dynamo.js';
+import { Meter, runMetered, LAMBDA_PLATFORM_LOG_BYTES } from '../adapters/shared/meter.js';
+import { collectUsage, flushUsage } from '../adapters/shared/usage.js';
+import { documentClient, tableName } from '../adapters/dynamo/client.js';
 import { dynamoUsageReader } from '../adapters/finance/dynamo-usage.js';
 import { priceBook } from '../adapters/finance/price-book.js';
 import { groupCosts, priceUsage, type UsageRow } from '../domain/finance/costs.js';

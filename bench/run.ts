@@ -14,10 +14,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, tableName } from '../adapters/dynamo.js';
-import { lexiconTextAnalyzer } from '../adapters/lexicon-text-analyzer.js';
-import { extractMetaSignals, MetaDelivery } from '../domain/ingest/meta.js';
-import { hmacMatches } from '../domain/ingest/signatures.js';
+import { documentClient, tableName } from '../adapters/dynamo/client.js';
+import { lexiconTextAnalyzer } from '../adapters/social/lexicon-text-analyzer.js';
+import { extractMetaSignals, MetaDelivery } from '../domain/social/ingest/meta.js';
+import { hmacMatches } from '../domain/shared/signatures.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
 import { benchFinance } from './finance.js';
 import { keys } from '../store/keys.js';
@@ -171,18 +171,25 @@ async function main() {
   console.log(`Social CRM benchmark: ${EVENTS} deliveries per scenario, ${CONCURRENCY} in flight; node ${process.version}`);
   console.log(`in-function work of a comment (verify + parse + analyse, no I/O): ${await inFunctionWork(20_000)} comments/s on one core`);
   const dataDir = mkdtempSync(join(tmpdir(), 'social-crm-bench-'));
-  const runtime = await startLocalRuntime({ port: 0, dataDir });
-  const tenant = runtime.credentials.tenants[0]!;
-  const rows = [];
-  for (const scenario of SCENARIOS) {
-    if (ONLY && !ONLY.includes(scenario.name)) continue;
-    rows.push(await runScenario(runtime, scenario, tenant));
+  try {
+    const runtime = await startLocalRuntime({ port: 0, dataDir });
+    try {
+      const tenant = runtime.credentials.tenants[0]!;
+      const rows = [];
+      for (const scenario of SCENARIOS) {
+        if (ONLY && !ONLY.includes(scenario.name)) continue;
+        rows.push(await runScenario(runtime, scenario, tenant));
+      }
+      console.table(rows);
+      console.log(`process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (runtime, consumers and load generator in one process)`);
+      await benchFinance(runtime);
+    } finally {
+      await runtime.stop();
+    }
+  } finally {
+    // a failed run leaves nothing behind either
+    rmSync(dataDir, { recursive: true, force: true });
   }
-  console.table(rows);
-  console.log(`process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (runtime, consumers and load generator in one process)`);
-  await benchFinance(runtime);
-  await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
 await main();

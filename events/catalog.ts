@@ -115,7 +115,7 @@ export const ConsentChanged = defineEvent(
 );
 export const CustomerErased = defineEvent('CustomerErased', Sources.customers, 1, z.object({ ...customerRef, requestId: z.string() }));
 /**
- * A step of an erasure job (domain/erasure.ts): the erasure consumer works on the request until its time
+ * A step of an erasure job (domain/privacy/erasure.ts): the erasure consumer works on the request until its time
  * runs short, then publishes this again to go on where it stopped. Ids only.
  */
 export const ErasureRequested = defineEvent('ErasureRequested', Sources.consent, 1, z.object({ ...customerRef, requestId: z.string().min(1) }));
@@ -229,7 +229,7 @@ export const CampaignCompleted = defineEvent(
 );
 
 /**
- * A step of a customer-knowledge job (domain/knowledge.ts): recompute the tenant's distribution
+ * A step of a customer-knowledge job (domain/knowledge/knowledge.ts): recompute the tenant's distribution
  * (`thresholds`), or refresh one page of one stage partition of the customer index (`partition`), for a
  * tenant recompute or a new segment's back-fill. Each step publishes the next, so no run is long.
  */

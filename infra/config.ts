@@ -7,12 +7,12 @@ import type { QueueName } from '../wiring/queues.js';
 
 export const STACK_NAMES = { stateful: 'SocialCrmStateful', stateless: 'SocialCrmStateless' } as const;
 
-/** Powertools service name of every function (functions/lib/powertools.ts falls back to the same). */
+/** Powertools service name of every function (functions/shared/powertools.ts falls back to the same). */
 export const SERVICE_NAME = 'social-crm';
 
 /**
  * Where tenant webhook secrets live in Secrets Manager: `${prefix}${tenantId}`. The same default as
- * adapters/secrets.ts; the stack passes it to the functions as SECRETS_PREFIX, so only this one counts in AWS.
+ * adapters/shared/secrets.ts; the stack passes it to the functions as SECRETS_PREFIX, so only this one counts in AWS.
  */
 export const DEFAULT_SECRETS_PREFIX = 'social-crm/tenants/';
 
@@ -23,7 +23,7 @@ export const DEFAULT_SECRETS_PREFIX = 'social-crm/tenants/';
 export const CONSENT_TOKEN_SECRET_NAME = 'social-crm/consent-token-key';
 
 /**
- * Name of the Secrets Manager secret that holds the suppression pepper (adapters/dynamo-retention.ts). Also
+ * Name of the Secrets Manager secret that holds the suppression pepper (adapters/privacy/dynamo-retention.ts). Also
  * outside DEFAULT_SECRETS_PREFIX, for the same reason (checked at synth).
  */
 export const SUPPRESSION_PEPPER_SECRET_NAME = 'social-crm/suppression-pepper';

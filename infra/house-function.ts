@@ -58,17 +58,17 @@ export interface HouseFunctionProps extends HouseFunctionResources {
 /**
  * Tenant secret actions. Writers read the document first (read-modify-write in the connections API), then
  * PutSecretValue, or CreateSecret the first time; CreateSecret with Tags also needs TagResource
- * (adapters/secrets.ts `putTenantSecrets`). No DeleteSecret, no DescribeSecret: the adapter uses neither.
+ * (adapters/shared/secrets.ts `putTenantSecrets`). No DeleteSecret, no DescribeSecret: the adapter uses neither.
  */
 const TENANT_SECRET_ACTIONS = {
   read: ['secretsmanager:GetSecretValue'],
   write: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret'],
 } as const;
 
-/** The only tag key adapters/secrets.ts puts on a tenant secret. */
+/** The only tag key adapters/shared/secrets.ts puts on a tenant secret. */
 export const TENANT_SECRET_TAG_KEY = 'social-crm:tenant';
 
-/** Table actions per access level. No Scan: no request path scans the table (DESIGN §3). */
+/** Table actions per access level. No Scan: no request path scans the table (every access pattern is a GetItem or a single Query). */
 const TABLE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
@@ -198,7 +198,7 @@ export class HouseFunction extends Construct {
 
   /**
    * The consent signing key: CONSENT_TOKEN_SECRET_ID (its ARN) and GetSecretValue on that one secret, which
-   * is all adapters/consent-config.ts calls (no DescribeSecret). The default aws/secretsmanager key needs no
+   * is all adapters/consent/consent-config.ts calls (no DescribeSecret). The default aws/secretsmanager key needs no
    * KMS grant.
    */
   allowReadingConsentKey(secret: ISecret): void {
@@ -208,7 +208,7 @@ export class HouseFunction extends Construct {
 
   /**
    * The suppression pepper: SUPPRESSION_PEPPER_SECRET_ID (its ARN) and GetSecretValue on that one secret, which
-   * is all adapters/dynamo-retention.ts calls (through adapters/secret-string.ts).
+   * is all adapters/privacy/dynamo-retention.ts calls (through adapters/shared/secret-string.ts).
    */
   allowReadingSuppressionPepper(secret: ISecret): void {
     this.function.addEnvironment('SUPPRESSION_PEPPER_SECRET_ID', secret.secretArn);

@@ -21,7 +21,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ROLES } from '../domain/auth.js';
+import { ROLES } from '../domain/shared/auth.js';
 import { BUS_NAME, RULES } from '../events/rules.js';
 import { DEFAULT_TABLE_NAME, TABLE } from '../store/table.js';
 import { QUEUES, type QueueDeclaration, type QueueName } from '../wiring/queues.js';
@@ -105,7 +105,7 @@ export class StatefulStack extends Stack {
 
   /**
    * The key that signs consent links (double opt-in, one-click unsubscribe): generated once, 48 letters and
-   * digits (adapters/consent-config.ts wants at least 32). Retained, because the unsubscribe links already in
+   * digits (adapters/consent/consent-config.ts wants at least 32). Retained, because the unsubscribe links already in
    * people's mailboxes stay valid for 400 days and only this key verifies them. Do not change the generation
    * settings below: CloudFormation would generate a new value and every link sent so far would stop working.
    */
@@ -232,7 +232,7 @@ export class StatefulStack extends Stack {
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
-      // ID tokens must carry custom:tenantId (domain/auth.ts CLAIMS); nobody may write it through the client
+      // ID tokens must carry custom:tenantId (domain/shared/auth.ts CLAIMS); nobody may write it through the client
       readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes('tenantId'),
       writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
     });

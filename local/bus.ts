@@ -10,8 +10,8 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import type { OutgoingEvent } from '../events/catalog.js';
 import { BUS_NAME } from '../events/catalog.js';
 import type { RuleDeclaration } from '../events/rules.js';
-import type { EventPublisher } from '../domain/ports.js';
-import { addEventsPublished } from '../adapters/meter.js';
+import type { EventPublisher } from '../domain/shared/ports.js';
+import { addEventsPublished } from '../adapters/shared/meter.js';
 import { matchesEventPattern } from './event-pattern.js';
 import type { LocalQueue } from './sqs-queue.js';
 

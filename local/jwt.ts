@@ -4,7 +4,7 @@
  * claim layout in both places. In AWS, API Gateway's JWT authorizer verifies Cognito's tokens instead.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { CLAIMS, type Role } from '../domain/auth.js';
+import { CLAIMS, type Role } from '../domain/shared/auth.js';
 
 export const LOCAL_ISSUER = 'social-crm-local';
 export const LOCAL_AUDIENCE = 'social-crm-api';

@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ROLES, type Role } from '../domain/auth.js';
-import type { Tenant } from '../domain/model.js';
-import type { TenantSecretsDocument } from '../adapters/secrets.js';
+import { ROLES, type Role } from '../domain/shared/auth.js';
+import type { Tenant } from '../domain/shared/model.js';
+import type { TenantSecretsDocument } from '../adapters/shared/secrets.js';
 import { devOperatorToken, devToken } from './jwt.js';
 
 export interface DemoTenant {
@@ -111,7 +111,7 @@ export interface Credentials {
   operator: { token: string };
 }
 
-/** `.local/credentials.json`, exactly as DESIGN §5 describes it. */
+/** `.local/credentials.json`, in the shape users and tests rely on: apiUrl, and per tenant (two at least) its id, webhook secrets, connected account ids and a token per role. */
 export function writeCredentials(dataDir: string, apiUrl: string, state: LocalState): Credentials {
   const key = Buffer.from(state.jwtKey, 'base64');
   const credentials: Credentials = {

@@ -2,7 +2,7 @@
  * Creates a tenant in a deployed Social CRM (the SocialCrmStateful/SocialCrmStateless stacks):
  *
  *  1. its webhook secrets in Secrets Manager, `<prefix><tenantId>`, in the TenantSecretsDocument shape
- *     (adapters/secrets.ts): the ones this system chooses are generated here (YouTube WebSub secret,
+ *     (adapters/shared/secrets.ts): the ones this system chooses are generated here (YouTube WebSub secret,
  *     WooCommerce secret, Standard Webhooks `whsec_` secret, and the Meta verify token); the ones a platform
  *     issues (Meta app secret, X consumer secret, Shopify signing secret) are taken from options or
  *     environment variables when given, and can be added to the secret later;
@@ -36,10 +36,10 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, ResourceExistsException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../adapters/dynamo.js';
-import { TenantSecretsDocument } from '../adapters/secrets.js';
-import { CLAIMS, type Role } from '../domain/auth.js';
-import type { Tenant } from '../domain/model.js';
+import { isConditionalCheckFailed } from '../adapters/dynamo/client.js';
+import { TenantSecretsDocument } from '../adapters/shared/secrets.js';
+import { CLAIMS, type Role } from '../domain/shared/auth.js';
+import type { Tenant } from '../domain/shared/model.js';
 import { DEFAULT_SECRETS_PREFIX } from '../infra/config.js';
 import { keys } from '../store/keys.js';
 import { DEFAULT_TABLE_NAME } from '../store/table.js';

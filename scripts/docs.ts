@@ -1,6 +1,6 @@
 /**
  * `npm run docs`: rewrites the generated tables of README.md (key design, event catalogue, routes) from the
- * declarations, between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. test/unit/readme.test.ts
+ * declarations, between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. test/unit/shared/readme.test.ts
  * fails when README.md is behind the code.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

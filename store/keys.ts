@@ -135,7 +135,7 @@ export const keys = {
     sk: 'DELIVERY',
   }),
 
-  /** A customer's knowledge inputs and segment list, in the customer's partition (domain/knowledge.ts). */
+  /** A customer's knowledge inputs and segment list, in the customer's partition (domain/knowledge/knowledge.ts). */
   customerKnowledge: (tenantId: string, customerId: string): Key => ({
     pk: `${T(tenantId)}#C#${part(customerId)}`,
     sk: 'KNOWLEDGE',
@@ -237,9 +237,9 @@ export const keys = {
   personalIndexPartition: (tenantId: string, customerId: string): string => `${T(tenantId)}#PERSON#${part(customerId)}`,
   /** Tenant privacy settings: retention of interactions without social_profiling consent, the suppression salt. */
   privacySettings: (tenantId: string): Key => ({ pk: T(tenantId), sk: 'SETTINGS#PRIVACY' }),
-  /** An erased identity as a keyed hash (domain/erasure.ts identityFingerprint): checked when customers are made. */
+  /** An erased identity as a keyed hash (domain/privacy/erasure.ts identityFingerprint): checked when customers are made. */
   suppression: (tenantId: string, fingerprint: string): Key => ({ pk: `${T(tenantId)}#SUPPRESS#${part(fingerprint)}`, sk: 'SUPPRESSED' }),
-  /** An erasure job: status, phase, cursor and counts (domain/erasure.ts). */
+  /** An erasure job: status, phase, cursor and counts (domain/privacy/erasure.ts). */
   erasureRequest: (tenantId: string, requestId: string): Key => ({ pk: `${T(tenantId)}#ERASURE#${part(requestId)}`, sk: 'REQUEST' }),
 };
 
@@ -249,17 +249,17 @@ export function dayOf(isoTimestamp: string): string {
 }
 
 /**
- * The entity catalogue: one line each, with the access patterns of DESIGN §3 it serves and whether
+ * The entity catalogue: one line each, with the numbered access patterns it serves (listed in the README beside the key table) and whether
  * it can hold personal data (erasure must reach every entity that can).
  *
- * `erasure`: how export and erasure reach the entity's items of one person (adapters/dynamo-erasure.ts
- * implements each; test/unit/erasure-coverage.test.ts fails for a personal entity without one):
+ * `erasure`: how export and erasure reach the entity's items of one person (adapters/privacy/dynamo-erasure.ts
+ * implements each; test/unit/privacy/erasure-coverage.test.ts fails for a personal entity without one):
  * - 'customer-partition': in the person's partition `T#{tenant}#C#{customer}`, read and deleted whole;
  * - 'identity-items': the identity items the person's profiles name (and that still point at them);
  * - 'by-reference': found from the person's timeline items (an interaction's ref, an order, a video);
  * - 'customer-index': written with `keys.personalIndex` (GSI2 `T#{tenant}#PERSON#{customer}`);
  * - 'segment-membership': one member item per segment, at the person's shard;
- * - 'retained-pseudonymous': kept on purpose, with ids only (the reason: domain/erasure.ts RETAINED);
+ * - 'retained-pseudonymous': kept on purpose, with ids only (the reason: domain/privacy/erasure.ts RETAINED);
  * - 'not-personal': holds nothing about a person.
  */
 export const ERASURE_KINDS = [

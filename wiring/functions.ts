@@ -36,14 +36,14 @@ export const FUNCTIONS = {
   ...FINANCE_FUNCTIONS,
   metaWebhook: {
     id: 'MetaWebhook',
-    entry: 'functions/webhooks/meta.ts',
+    entry: 'functions/social/meta-webhook.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   xWebhook: {
     id: 'XWebhook',
-    entry: 'functions/webhooks/x.ts',
+    entry: 'functions/social/x-webhook.ts',
     memoryMb: 512,
     // X expects an answer within 10 s (the CRC within 3 s)
     timeoutSeconds: 10,
@@ -51,14 +51,14 @@ export const FUNCTIONS = {
   },
   youtubeWebhook: {
     id: 'YoutubeWebhook',
-    entry: 'functions/webhooks/youtube.ts',
+    entry: 'functions/social/youtube-webhook.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   shopifyWebhook: {
     id: 'ShopifyWebhook',
-    entry: 'functions/webhooks/shopify.ts',
+    entry: 'functions/commerce/shopify-webhook.ts',
     memoryMb: 512,
     // Shopify gives up on a delivery after ~5 s
     timeoutSeconds: 10,
@@ -66,21 +66,21 @@ export const FUNCTIONS = {
   },
   woocommerceWebhook: {
     id: 'WoocommerceWebhook',
-    entry: 'functions/webhooks/woocommerce.ts',
+    entry: 'functions/commerce/woocommerce-webhook.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   eventsWebhook: {
     id: 'EventsWebhook',
-    entry: 'functions/webhooks/events.ts',
+    entry: 'functions/commerce/events-webhook.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsSuppressionPepper: true },
   },
   customersApi: {
     id: 'CustomersApi',
-    entry: 'functions/api/customers.ts',
+    entry: 'functions/customers/customers-api.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     // readWrite: merges move timeline items and identities; publishes CustomersMerged
@@ -88,7 +88,7 @@ export const FUNCTIONS = {
   },
   connectionsApi: {
     id: 'ConnectionsApi',
-    entry: 'functions/api/connections.ts',
+    entry: 'functions/social/connections-api.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     // account ids on the tenant record; webhook secrets in Secrets Manager (read and written, never returned)
@@ -96,7 +96,7 @@ export const FUNCTIONS = {
   },
   newsroomApi: {
     id: 'NewsroomApi',
-    entry: 'functions/api/newsroom.ts',
+    entry: 'functions/social/newsroom-api.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     // reads the newsroom index; readWrite only for the usage counters the metering step adds
@@ -104,28 +104,28 @@ export const FUNCTIONS = {
   },
   openApi: {
     id: 'OpenApi',
-    entry: 'functions/api/openapi.ts',
+    entry: 'functions/shared/openapi-api.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
     access: { table: 'read', publishesEvents: false, readsTenantSecrets: false },
   },
   customerActivity: {
     id: 'CustomerActivity',
-    entry: 'functions/consumers/customer-activity.ts',
+    entry: 'functions/customers/customer-activity-consumer.ts',
     memoryMb: 512,
     timeoutSeconds: 30,
     access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: false },
   },
   consentApi: {
     id: 'ConsentApi',
-    entry: 'functions/api/consents.ts',
+    entry: 'functions/consent/consents-api.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, readsConsentKey: true, sendsEmail: true },
   },
   consentPublic: {
     id: 'ConsentPublic',
-    entry: 'functions/public/consent.ts',
+    entry: 'functions/consent/public-consent.ts',
     memoryMb: 512,
     // RFC 8058 senders expect a quick answer to the one-click POST
     timeoutSeconds: 10,
@@ -133,7 +133,7 @@ export const FUNCTIONS = {
   },
   auditApi: {
     id: 'AuditApi',
-    entry: 'functions/api/audit.ts',
+    entry: 'functions/audit/audit-api.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     // readWrite only for the usage counters the metering step adds
@@ -141,7 +141,7 @@ export const FUNCTIONS = {
   },
   customerKnowledge: {
     id: 'CustomerKnowledge',
-    entry: 'functions/consumers/customer-knowledge.ts',
+    entry: 'functions/knowledge/customer-knowledge-consumer.ts',
     memoryMb: 1024,
     // a recompute step reads every customer's inputs of a tenant (about a million in a few minutes)
     timeoutSeconds: 300,
@@ -149,7 +149,7 @@ export const FUNCTIONS = {
   },
   segmentsApi: {
     id: 'SegmentsApi',
-    entry: 'functions/api/segments.ts',
+    entry: 'functions/segments/segments-api.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     // publishes the back-fill steps of a new segment
@@ -157,7 +157,7 @@ export const FUNCTIONS = {
   },
   knowledgeApi: {
     id: 'KnowledgeApi',
-    entry: 'functions/api/knowledge.ts',
+    entry: 'functions/knowledge/knowledge-api.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     // publishes the first step of a recompute
@@ -165,7 +165,7 @@ export const FUNCTIONS = {
   },
   privacyApi: {
     id: 'PrivacyApi',
-    entry: 'functions/api/privacy.ts',
+    entry: 'functions/privacy/privacy-api.ts',
     memoryMb: 1024,
     // the export reads a person's whole history in one request (API Gateway waits at most 30 s)
     timeoutSeconds: 28,
@@ -174,7 +174,7 @@ export const FUNCTIONS = {
   },
   consentRetention: {
     id: 'ConsentRetention',
-    entry: 'functions/consumers/consent-retention.ts',
+    entry: 'functions/privacy/consent-retention-consumer.ts',
     memoryMb: 512,
     // pages through one person's interactions (a few thousand items at most)
     timeoutSeconds: 120,
@@ -182,7 +182,7 @@ export const FUNCTIONS = {
   },
   erasure: {
     id: 'Erasure',
-    entry: 'functions/consumers/erasure.ts',
+    entry: 'functions/privacy/erasure-consumer.ts',
     memoryMb: 1024,
     // works until ~30 s before the timeout, then hands on to the next step (ErasureRequested)
     timeoutSeconds: 300,

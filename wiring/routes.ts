@@ -5,12 +5,12 @@
  */
 import type { z } from 'zod';
 import type { FunctionKey } from './functions.js';
-import type { RouteRole } from '../domain/auth.js';
+import type { RouteRole } from '../domain/shared/auth.js';
 import { FINANCE_ROUTES } from './finance/routes.js';
 import { CustomerPage, CustomerView, IdentityLookupQuery, PageQuery, TimelinePage } from '../api/schemas.js';
 import { CustomerPatch, CustomerRegistration } from '../api/schemas.js';
 import { MetaWebhookReceipt } from '../api/schemas.js';
-import { WebEventBody } from '../domain/ingest/standard-webhooks.js';
+import { WebEventBody } from '../domain/commerce/ingest/standard-webhooks.js';
 import {
   AuditListQuery,
   AuditPage,

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../store/keys.js';
-import { documentClient, tableName } from '../dynamo.js';
-import { InvalidInput } from '../../domain/errors.js';
+import { documentClient, tableName } from '../dynamo/client.js';
+import { InvalidInput } from '../../domain/shared/errors.js';
 import type { ServiceReconciliation } from '../../domain/finance/reconciliation.js';
 
 export async function readExportFile(source: string): Promise<string> {

@@ -1,7 +1,7 @@
 /** Budgets in the tenant's budget partition; announcing a threshold is a conditional list append. */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../store/keys.js';
-import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo.js';
+import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
 import { budgetScopeKey, type Budget, type BudgetStore } from '../../domain/finance/ports.js';
 
 const toBudget = (item: Record<string, unknown>): Budget => item.data as Budget;

@@ -1,7 +1,7 @@
 /** Reads the usage counters (shards merged) and the active-tenant and active-customer markers. */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../store/keys.js';
-import { documentClient, tableName } from '../dynamo.js';
+import { documentClient, tableName } from '../dynamo/client.js';
 import type { UsageReader } from '../../domain/finance/ports.js';
 import type { UsageRow } from '../../domain/finance/costs.js';
 

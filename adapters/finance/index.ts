@@ -13,4 +13,4 @@ export function financePorts() {
   return { usage: dynamoUsageReader, budgets: dynamoBudgetStore, pricing: pricing() };
 }
 
-export { meter } from '../meter.js';
+export { meter } from '../shared/meter.js';

@@ -3,10 +3,10 @@
  * tenant's meter in its channel's dimension, billed to the campaign its tags name. A refused send counts
  * nothing (the providers bill accepted messages only).
  */
-import { meter } from '../meter.js';
+import { meter } from '../shared/meter.js';
 import { messageDimension } from '../../domain/finance/channels.js';
 import type { MessageSender, OutgoingMessage, SentMessage } from '../../domain/shared/messaging.js';
-import type { EmailMessage, EmailSender } from '../../domain/ports.js';
+import type { EmailMessage, EmailSender } from '../../domain/shared/ports.js';
 
 const wrapped = new WeakMap<object, unknown>();
 

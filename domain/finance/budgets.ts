@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { buildEvent, BudgetThresholdReached } from '../../events/catalog.js';
-import type { EventPublisher } from '../ports.js';
-import { InvalidInput } from '../errors.js';
-import { isDecimal } from '../money.js';
+import type { EventPublisher } from '../shared/ports.js';
+import { InvalidInput } from '../shared/errors.js';
+import { isDecimal } from '../shared/money.js';
 import { priceUsage } from './costs.js';
 import { compareDecimal, divideRounded, multiplyDecimal, roundDecimal, sumExact } from './decimal.js';
 import { budgetScopeKey, type Budget, type BudgetStore, type Pricing, type UsageReader } from './ports.js';

@@ -3,8 +3,8 @@
  * the quantities prices are quoted for (1,000, 1M, 1,024,000 MB-ms, 2^30 bytes). Those are all 2^a·5^b, so
  * the quotient is a finite decimal and nothing is ever rounded until `roundDecimal` at presentation.
  */
-import { InvalidInput } from '../errors.js';
-import { addDecimal, compareDecimal } from '../money.js';
+import { InvalidInput } from '../shared/errors.js';
+import { addDecimal, compareDecimal } from '../shared/money.js';
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 

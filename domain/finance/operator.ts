@@ -3,8 +3,8 @@
  * deployment's own admin pool, i.e. from another issuer than the tenants' pool (OPERATOR_ISSUER), carry
  * the `operator` group and no tenant. A tenant's token fails the issuer check whatever groups it claims.
  */
-import { CLAIMS, parseGroupsClaim } from '../auth.js';
-import { Forbidden, Unauthorized } from '../errors.js';
+import { CLAIMS, parseGroupsClaim } from '../shared/auth.js';
+import { Forbidden, Unauthorized } from '../shared/errors.js';
 
 export interface Operator {
   subject: string;

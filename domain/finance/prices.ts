@@ -5,8 +5,8 @@
  * region R". The free tier is never applied: it belongs to the AWS account, not to a tenant.
  */
 import { z } from 'zod';
-import { InvalidInput } from '../errors.js';
-import { isDecimal } from '../money.js';
+import { InvalidInput } from '../shared/errors.js';
+import { isDecimal } from '../shared/money.js';
 import { UNKNOWN_COUNTRY } from './channels.js';
 
 const Decimal = z.string().refine(isDecimal, 'an exact decimal string');

@@ -14,8 +14,8 @@
  * Shares are exact decimals; each service's shares sum to its billed cost exactly (the last tenant takes
  * the remainder of the rounding to 10 decimals).
  */
-import { InvalidInput } from '../errors.js';
-import { isDecimal } from '../money.js';
+import { InvalidInput } from '../shared/errors.js';
+import { isDecimal } from '../shared/money.js';
 import type { CostLine } from './costs.js';
 import { compareDecimal, divideRounded, multiplyDecimal, roundDecimal, sumExact } from './decimal.js';
 

@@ -2,7 +2,7 @@
  * The finance use cases behind the cost API: cost reports, unit costs and a campaign's costs, all from the
  * same priced usage lines, so every figure adds up to the same total and can be explained line by line.
  */
-import { InvalidInput } from '../errors.js';
+import { InvalidInput } from '../shared/errors.js';
 import { groupCosts, priceUsage, type CostReport, type GroupBy, type PricedUsage, type UsageRow } from './costs.js';
 import { compareDecimal, divideRounded, multiplyDecimal, roundDecimal, sumExact } from './decimal.js';
 import type { Pricing, UsageReader } from './ports.js';

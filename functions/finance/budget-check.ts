@@ -4,10 +4,10 @@
  */
 import { checkBudgets } from '../../domain/finance/budgets.js';
 import { financePorts } from '../../adapters/finance/index.js';
-import { eventPublisher } from '../../adapters/event-publisher.js';
-import { flushUsage } from '../../adapters/usage.js';
-import { ports } from '../lib/ports.js';
-import { logger } from '../lib/powertools.js';
+import { eventPublisher } from '../../adapters/shared/event-publisher.js';
+import { flushUsage } from '../../adapters/shared/usage.js';
+import { ports } from '../shared/ports.js';
+import { logger } from '../shared/powertools.js';
 
 export async function handler(): Promise<{ tenants: number; announced: number }> {
   const now = ports.clock.now();

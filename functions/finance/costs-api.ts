@@ -12,13 +12,13 @@ import { budgetStatuses, checkBudgets, setBudget } from '../../domain/finance/bu
 import { costGroupsCsv, recordsCsv } from '../../domain/finance/csv.js';
 import { operatorFromClaims } from '../../domain/finance/operator.js';
 import { financePorts } from '../../adapters/finance/index.js';
-import { eventPublisher } from '../../adapters/event-publisher.js';
+import { eventPublisher } from '../../adapters/shared/event-publisher.js';
 import { BudgetBody, BudgetStatusView, CampaignCostsView, CostQuery, CostReportView, OperatorCostQuery, PeriodQuery, ReconciliationRequest, ReconciliationView, UnitCostsView } from '../../api/finance/schemas.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { httpFunction, meterTenant } from '../lib/chain.js';
-import { authorize, header, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent, type HttpResult } from '../lib/http.js';
-import { ports } from '../lib/ports.js';
-import { routeRoles } from '../lib/route-auth.js';
+import { httpFunction, meterTenant } from '../shared/chain.js';
+import { authorize, header, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent, type HttpResult } from '../shared/http.js';
+import { ports } from '../shared/ports.js';
+import { routeRoles } from '../shared/route-auth.js';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 
 const wantsCsv = (event: HttpEvent) => (header(event, 'accept') ?? '').toLowerCase().includes('text/csv');

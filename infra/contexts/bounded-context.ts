@@ -17,7 +17,7 @@ export const BOUNDED_CONTEXTS = {
   SocialIngest: ['metaWebhook', 'xWebhook', 'youtubeWebhook', 'connectionsApi', 'newsroomApi'],
   Commerce: ['shopifyWebhook', 'woocommerceWebhook', 'eventsWebhook'],
   Customers: ['customersApi', 'customerActivity', 'customerKnowledge', 'segmentsApi', 'knowledgeApi'],
-  // consent first (DESIGN §1): the ledger and its links, the audit trail, and what a person may ask of their
+  // consent first (nothing is done with a person's data without the consent it needs): the ledger and its links, the audit trail, and what a person may ask of their
   // data (export, erasure) with the retention that follows their social_profiling consent
   Consent: ['consentApi', 'consentPublic', 'auditApi', 'privacyApi', 'consentRetention', 'erasure'],
   Platform: ['openApi'],

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { EventBridgePublisher, PublishFailed } from '../../adapters/event-publisher.js';
-import { Meter, runMetered } from '../../adapters/meter.js';
+import { EventBridgePublisher, PublishFailed } from '../../adapters/shared/event-publisher.js';
+import { Meter, runMetered } from '../../adapters/shared/meter.js';
 import { buildEvent, CustomerRegistered } from '../../events/catalog.js';
 
 const eventBridge = mockClient(EventBridgeClient);

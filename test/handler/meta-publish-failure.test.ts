@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { EventBridgePublisher, setEventPublisher } from '../../adapters/event-publisher.js';
+import { EventBridgePublisher, setEventPublisher } from '../../adapters/shared/event-publisher.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 import { api, feedComment, jsonOf, pageDelivery, postMeta } from '../support/webhooks.js';
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SecretsManagerStore } from '../../adapters/secrets.js';
+import { SecretsManagerStore } from '../../adapters/shared/secrets.js';
 
 const sm = mockClient(SecretsManagerClient);
 beforeEach(() => sm.reset());

@@ -11,6 +11,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, expect, it } from 'vitest';
 import { HouseFunction } from '../../infra/house-function.js';
 import type { FunctionDeclaration } from '../../wiring/functions.js';
+import { tempDir } from '../support/temp.js';
 import { actionsOf, resourcesOf, type Json } from './synth.js';
 
 type Flag = 'readsTenantSecrets' | 'writesTenantSecrets' | 'readsConsentKey' | 'readsSuppressionPepper' | 'sendsEmail' | 'publishesEvents';
@@ -35,7 +36,7 @@ let pepperId: string;
 function declaration(id: string, flags: Flag[]): FunctionDeclaration {
   return {
     id,
-    entry: 'functions/api/openapi.ts',
+    entry: 'functions/shared/openapi-api.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
     access: { table: 'read', publishesEvents: false, readsTenantSecrets: false, ...Object.fromEntries(flags.map((f) => [f, true])) },
@@ -43,7 +44,7 @@ function declaration(id: string, flags: Flag[]): FunctionDeclaration {
 }
 
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir: tempDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Probe');
   const resources = {
     table: new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),

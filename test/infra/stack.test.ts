@@ -3,7 +3,7 @@
  * queues, rules, table, roles): a new declaration is checked without touching this file.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../domain/auth.js';
+import { ROLES } from '../../domain/shared/auth.js';
 import { BUS_NAME, RULES } from '../../events/rules.js';
 import { BOUNDED_CONTEXTS, type BoundedContextName } from '../../infra/contexts/bounded-context.js';
 import {
@@ -27,7 +27,7 @@ beforeAll(() => {
 });
 
 const DYNAMO_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-/** What adapters/secrets.ts calls: GetSecretValue to read; Put/Create (+TagResource, CreateSecret has Tags) to write. */
+/** What adapters/shared/secrets.ts calls: GetSecretValue to read; Put/Create (+TagResource, CreateSecret has Tags) to write. */
 const TENANT_SECRET_READS = ['secretsmanager:GetSecretValue'];
 const TENANT_SECRET_WRITES = ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'];
 const TENANT_PREFIX_ARN = new RegExp(`:secret:${DEFAULT_SECRETS_PREFIX}\\*"\\]\\]\\}$`);
@@ -178,7 +178,7 @@ describe('least privilege, from each declaration’s access', () => {
 
     const expectedOnTenants = new Set([...(readsTenantSecrets ? TENANT_SECRET_READS : []), ...(writesTenantSecrets ? TENANT_SECRET_WRITES : [])]);
     expect(actionsOn(isTenantPrefix)).toEqual([...expectedOnTenants].sort());
-    // tagging only with the one tag key adapters/secrets.ts sets
+    // tagging only with the one tag key adapters/shared/secrets.ts sets
     for (const st of statements.filter((x) => actionsOf(x).includes('secretsmanager:TagResource'))) {
       expect(actionsOf(st)).toEqual(['secretsmanager:TagResource']);
       expect(resourcesOf(st).every(isTenantPrefix)).toBe(true);
@@ -226,7 +226,7 @@ describe('least privilege, from each declaration’s access', () => {
 
   it('lets every function that checks, writes or exports suppression tombstones read the pepper', () => {
     // the entries whose code reaches DynamoSuppressionList: customer creation and identity linking
-    // (domain/identity.ts via every webhook and the customers API), erasure (writes) and the export (reads)
+    // (domain/customers/identity.ts via every webhook and the customers API), erasure (writes) and the export (reads)
     const readers = functionEntries.filter(([, d]) => d.access.readsSuppressionPepper).map(([key]) => key);
     expect(readers.sort()).toEqual(
       ['metaWebhook', 'xWebhook', 'youtubeWebhook', 'shopifyWebhook', 'woocommerceWebhook', 'eventsWebhook', 'customersApi', 'privacyApi', 'erasure'].sort(),

@@ -9,6 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type BuildAppProps, type BuiltApp } from '../../infra/app.js';
 import { STACK_NAMES } from '../../infra/config.js';
 import { PROJECT_ROOT } from '../../infra/house-function.js';
+import { tempDir } from '../support/temp.js';
 
 export type Json = Record<string, unknown>;
 
@@ -69,6 +70,8 @@ export interface TestBuildOptions {
 export function buildForTest(nag: boolean, options: TestBuildOptions = {}): BuiltApp {
   return buildApp({
     nag,
+    // the cloud assembly goes to a folder of this test file's, removed when the file ends
+    outdir: tempDir('cdk.out-'),
     context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [], ...options.context },
     ...(options.stateless && { stateless: options.stateless }),
   });

@@ -6,12 +6,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DynamoCustomerRepository } from '../../adapters/dynamo-customers.js';
-import type { AuditEntry, AuditInput, AuditQuery } from '../../domain/audit.js';
-import type { ConsentRecord } from '../../domain/consent.js';
-import { resolveCustomer, type IdentityInput } from '../../domain/identity.js';
-import type { ConsentSummary, Customer, Page } from '../../domain/model.js';
-import type { AuditLog, ConsentRepository, CustomerRepository, EmailMessage, EmailSender } from '../../domain/ports.js';
+import { DynamoCustomerRepository } from '../../adapters/customers/dynamo-customers.js';
+import type { AuditEntry, AuditInput, AuditQuery } from '../../domain/audit/audit.js';
+import type { ConsentRecord } from '../../domain/consent/consent.js';
+import { resolveCustomer, type IdentityInput } from '../../domain/customers/identity.js';
+import type { ConsentSummary, Customer, Page } from '../../domain/shared/model.js';
+import type { AuditLog, ConsentRepository, CustomerRepository, EmailMessage, EmailSender } from '../../domain/shared/ports.js';
 import { loadOrCreateState } from '../../local/seed.js';
 
 // ---- unit-test fakes ----

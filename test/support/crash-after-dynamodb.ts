@@ -1,4 +1,4 @@
-/** Starts DynamoDB Local, prints its endpoint, then dies of an uncaught error (test/integration/dynamodb-local.test.ts). */
+/** Starts DynamoDB Local, prints its endpoint, then dies of an uncaught error (test/integration/shared/dynamodb-local.test.ts). */
 import { startDynamoDbLocal } from '../../local/dynamodb.js';
 
 const { endpoint } = await startDynamoDbLocal();

@@ -2,10 +2,10 @@
  * In-memory fakes of the domain's ports, for unit tests of the use cases.
  */
 import type { OutgoingEvent } from '../../events/catalog.js';
-import type { Customer, Identity, Interaction, Page, TimelineEntry } from '../../domain/model.js';
-import type { CustomerRepository, EventPublisher, InteractionRepository, NewProspect, RecordOutcome } from '../../domain/ports.js';
-import type { TextAnalyzer } from '../../domain/text-analysis.js';
-import { refreshedIdentities } from '../../domain/identity.js';
+import type { Customer, Identity, Interaction, Page, TimelineEntry } from '../../domain/shared/model.js';
+import type { CustomerRepository, EventPublisher, InteractionRepository, NewProspect, RecordOutcome } from '../../domain/shared/ports.js';
+import type { TextAnalyzer } from '../../domain/social/text-analysis.js';
+import { refreshedIdentities } from '../../domain/customers/identity.js';
 
 export class FakeCustomers implements CustomerRepository {
   readonly customers = new Map<string, Customer>();
@@ -96,12 +96,12 @@ export function sequentialIds(prefix = 'id') {
 export const fixedClock = (iso = '2026-11-23T10:00:00.000Z') => ({ now: () => new Date(iso) });
 
 /**
- * Orders, delivery records and profile writes in memory (domain/orders.ts OrderRepository and
- * domain/registration.ts ProfileStore), over the customers of a FakeCustomers. `failNextSave` makes the
+ * Orders, delivery records and profile writes in memory (domain/commerce/orders.ts OrderRepository and
+ * domain/customers/registration.ts ProfileStore), over the customers of a FakeCustomers. `failNextSave` makes the
  * next save answer 'stale' once (a concurrent writer).
  */
 export class FakeCommerceStore {
-  readonly orders = new Map<string, { order: import('../../domain/orders.js').Order; rev: number; pendingEvents: OutgoingEvent[] }>();
+  readonly orders = new Map<string, { order: import('../../domain/commerce/orders.js').Order; rev: number; pendingEvents: OutgoingEvent[] }>();
   readonly deliveries = new Map<string, { published: boolean; events: OutgoingEvent[] }>();
   readonly revs = new Map<string, number>();
   failNextSave = false;
@@ -114,7 +114,7 @@ export class FakeCommerceStore {
     const stored = this.orders.get(this.orderKey(tenantId, store, orderId));
     return stored && structuredClone(stored);
   }
-  async save(order: import('../../domain/orders.js').Order, expectedRev: number | null, pendingEvents: OutgoingEvent[], delivery: { source: string; key: string }) {
+  async save(order: import('../../domain/commerce/orders.js').Order, expectedRev: number | null, pendingEvents: OutgoingEvent[], delivery: { source: string; key: string }) {
     if (this.deliveries.has(this.deliveryKey(order.tenantId, delivery))) return 'duplicate' as const;
     const key = this.orderKey(order.tenantId, order.store, order.orderId);
     const current = this.orders.get(key);

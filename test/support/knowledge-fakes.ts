@@ -1,6 +1,6 @@
 /**
- * In-memory fakes of the knowledge ports (domain/knowledge.ts, domain/segments.ts,
- * domain/recommendations.ts), with the same transaction semantics as the DynamoDB adapters: a commit
+ * In-memory fakes of the knowledge ports (domain/knowledge/knowledge.ts, domain/segments/segments.ts,
+ * domain/knowledge/recommendations.ts), with the same transaction semantics as the DynamoDB adapters: a commit
  * writes all or nothing, checks revisions and refuses an event applied before.
  */
 import type {
@@ -13,12 +13,12 @@ import type {
   SegmentCatalog,
   StoredKnowledge,
   TenantKnowledgeStats,
-} from '../../domain/knowledge.js';
-import { DEFAULT_SETTINGS } from '../../domain/knowledge.js';
-import type { Customer } from '../../domain/model.js';
-import type { Money } from '../../domain/money.js';
-import type { Affinity, AffinityStore, ProductStats } from '../../domain/recommendations.js';
-import type { SegmentDefinition } from '../../domain/segments.js';
+} from '../../domain/knowledge/knowledge.js';
+import { DEFAULT_SETTINGS } from '../../domain/knowledge/knowledge.js';
+import type { Customer } from '../../domain/shared/model.js';
+import type { Money } from '../../domain/shared/money.js';
+import type { Affinity, AffinityStore, ProductStats } from '../../domain/knowledge/recommendations.js';
+import type { SegmentDefinition } from '../../domain/segments/segments.js';
 import type { Stage } from '../../events/catalog.js';
 
 export class FakeKnowledgeStore implements KnowledgeStore {

@@ -1,11 +1,11 @@
 /**
  * In-memory fakes for the merge, connections and newsroom use cases (unit tests).
  */
-import type { Customer, Identity, Interaction, Tenant } from '../../domain/model.js';
-import type { MergeRecord, MergeStore } from '../../domain/merge.js';
-import type { ConnectionSecretStore, ConnectionTenants, TenantSecretEntries } from '../../domain/connections.js';
-import type { NewsroomReader, ShardPosition, ShardRef } from '../../domain/newsroom.js';
-import { newestFirst } from '../../domain/newsroom.js';
+import type { Customer, Identity, Interaction, Tenant } from '../../domain/shared/model.js';
+import type { MergeRecord, MergeStore } from '../../domain/customers/merge.js';
+import type { ConnectionSecretStore, ConnectionTenants, TenantSecretEntries } from '../../domain/social/connections.js';
+import type { NewsroomReader, ShardPosition, ShardRef } from '../../domain/social/newsroom.js';
+import { newestFirst } from '../../domain/social/newsroom.js';
 
 export interface FakeTimelineItem {
   sk: string;

@@ -1,9 +1,9 @@
 /**
- * Meta webhook payloads in the platforms' own structures (shared/webhook-samples: meta-*, instagram-*,
+ * Meta webhook payloads in the platforms' own structures (test/fixtures/webhook-samples: meta-*, instagram-*,
  * whatsapp-*), for unit and integration tests. Every builder makes fresh ids unless told otherwise.
  */
-import { MetaDelivery } from '../../domain/ingest/meta.js';
-import { canMoveTo, type DeliveryError, type DeliveryStatus, type MessageStore, type NewOutboundMessage, type OutboundMessage } from '../../domain/messages.js';
+import { MetaDelivery } from '../../domain/social/ingest/meta.js';
+import { canMoveTo, type DeliveryError, type DeliveryStatus, type MessageStore, type NewOutboundMessage, type OutboundMessage } from '../../domain/social/messages.js';
 import { postMeta } from './webhooks.js';
 
 let sequence = 0;

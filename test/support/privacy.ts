@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../adapters/dynamo.js';
-import { DynamoMessageStore } from '../../adapters/dynamo-messages.js';
-import { REFERENCES } from '../../adapters/dynamo-erasure.js';
-import type { ErasureCounts, ErasureRequest, ErasureRequests, IdentityRef, PersonalDataEraser } from '../../domain/erasure.js';
-import type { Customer } from '../../domain/model.js';
-import type { RetainedInteraction, RetentionStore } from '../../domain/retention.js';
-import { ports } from '../../functions/lib/ports.js';
+import { documentClient } from '../../adapters/dynamo/client.js';
+import { DynamoMessageStore } from '../../adapters/social/dynamo-messages.js';
+import { REFERENCES } from '../../adapters/privacy/dynamo-erasure.js';
+import type { ErasureCounts, ErasureRequest, ErasureRequests, IdentityRef, PersonalDataEraser } from '../../domain/privacy/erasure.js';
+import type { Customer } from '../../domain/shared/model.js';
+import type { RetainedInteraction, RetentionStore } from '../../domain/privacy/retention.js';
+import { ports } from '../../functions/shared/ports.js';
 import { ENTITIES, keys, type Key } from '../../store/keys.js';
 import { confirmationLinkFor } from './consent.js';
 import type { TestRuntime } from './runtime.js';
@@ -353,7 +353,7 @@ export class FakeEraser implements PersonalDataEraser {
   }
 }
 
-/** Interactions and their references in memory (domain/retention.ts RetentionStore), two per page. */
+/** Interactions and their references in memory (domain/privacy/retention.ts RetentionStore), two per page. */
 export class FakeRetentionStore implements RetentionStore {
   readonly items = new Map<string, RetainedInteraction>();
   readonly refs = new Map<string, number | undefined>();

@@ -2,11 +2,9 @@
  * Starts the local runtime for one integration test file: real HTTP, the shared DynamoDB Local, a table of
  * its own, the in-process bus and queues.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { tempDir } from './temp.js';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../../local/runtime.js';
 
 export interface TestRuntime extends LocalRuntime {
@@ -16,7 +14,7 @@ export interface TestRuntime extends LocalRuntime {
 
 export async function startTestRuntime(overrides: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'social-crm-test-'));
+  const dataDir = overrides.dataDir ?? tempDir('social-crm-test-');
   const tableName = overrides.tableName ?? `test-${randomUUID()}`;
   const runtime = await startLocalRuntime({
     port: 0,

@@ -4,9 +4,9 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../adapters/dynamo.js';
-import { secretStore, setSecretStore } from '../../adapters/secrets.js';
-import type { SecretStore, TenantSecrets } from '../../domain/ports.js';
+import { documentClient } from '../../adapters/dynamo/client.js';
+import { secretStore, setSecretStore } from '../../adapters/shared/secrets.js';
+import type { SecretStore, TenantSecrets } from '../../domain/shared/ports.js';
 import { keys } from '../../store/keys.js';
 import { sample } from './webhooks.js';
 
@@ -233,7 +233,7 @@ export async function storedOrder(tableName: string, tenantId: string, store: st
 // ---------------------------------------------------------------------------------------------------
 // What this context published
 
-/** Event id prefixes of the events the commerce and registration use cases publish (domain/orders.ts, registration.ts). */
+/** Event id prefixes of the events the commerce and registration use cases publish (domain/commerce/orders.ts, registration.ts). */
 const OWN_EVENT_IDS = ['order-placed:', 'order-refunded:', 'order-status:', 'customer-registered:', 'customer-updated:', 'customer-identified:', 'interaction-', 'customers-merged-'];
 
 interface WatchedBus {

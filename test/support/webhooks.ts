@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const SAMPLES_DIR = fileURLToPath(new URL('../../../shared/webhook-samples/', import.meta.url));
+export const SAMPLES_DIR = fileURLToPath(new URL('../fixtures/webhook-samples/', import.meta.url));
 
 export function sample(name: string): string {
   return readFileSync(`${SAMPLES_DIR}${name}`, 'utf8');
@@ -25,7 +25,7 @@ export async function postMeta(apiUrl: string, tenantId: string, appSecret: stri
 
 let sequence = 0;
 
-/** A Page feed comment change, in Meta's structure (shared/webhook-samples/meta-page-feed-comment.restfb.json). */
+/** A Page feed comment change, in Meta's structure (test/fixtures/webhook-samples/meta-page-feed-comment.restfb.json). */
 export function feedComment(options: { pageId: string; fromId: string; fromName?: string; message?: string; commentId?: string; createdTime?: number }) {
   sequence += 1;
   const postId = `${options.pageId}_90109783665${sequence}`;

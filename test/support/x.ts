@@ -1,6 +1,6 @@
 /**
  * X Account Activity API payloads and signatures, for the tests. Deliveries follow the documented
- * structure (shared/webhook-samples/x-aaa-*.json[c]); Tweet and User objects carry the documented v1.1
+ * structure (test/fixtures/webhook-samples/x-aaa-*.json[c]); Tweet and User objects carry the documented v1.1
  * fields, including the numeric `id` next to `id_str`, because X sends both.
  */
 import { createHmac } from 'node:crypto';

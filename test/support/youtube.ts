@@ -1,6 +1,6 @@
 /**
  * YouTube WebSub notifications and hub signatures, for the tests. Feeds are made from the verbatim
- * sample (shared/webhook-samples/youtube-websub-new-video.xml) by filling in its placeholders, so their
+ * sample (test/fixtures/webhook-samples/youtube-websub-new-video.xml) by filling in its placeholders, so their
  * structure stays YouTube's; deleted entries follow the Atom tombstones format (RFC 6721) YouTube uses.
  */
 import { createHmac } from 'node:crypto';

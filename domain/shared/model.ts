@@ -1,0 +1,153 @@
+/**
+ * The customer record and what lands on its timeline. The API schemas (api/schemas.ts) describe the
+ * same shapes for clients; these are the stored, internal forms.
+ */
+import type { Channel, InteractionKind, Stage } from '../../events/catalog.js';
+
+export type IdentityChannel = Channel | 'email' | 'phone' | 'anonymous';
+
+/** Reach figures a platform's payload carries about the person (followers, ...), as last seen. */
+export interface Influence {
+  followers?: number;
+  following?: number;
+  posts?: number;
+  verified?: boolean;
+  updatedAt: string;
+}
+
+export interface Identity {
+  channel: IdentityChannel;
+  /** The platform's id (PSID, IG-scoped id, X user id, phone in E.164, lower-cased e-mail, shop customer id...). */
+  externalId: string;
+  /** What the platform showed: a handle or a display name. */
+  handle?: string;
+  name?: string;
+  influence?: Influence;
+  firstSeenAt: string;
+}
+
+export interface PostalAddress {
+  line1?: string;
+  line2?: string;
+  city?: string;
+  region?: string;
+  postalCode?: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+}
+
+export interface CustomerActivity {
+  lastInteractionAt?: string;
+  interactionsByChannel: Record<string, number>;
+}
+
+export interface Customer {
+  id: string;
+  tenantId: string;
+  stage: Stage;
+  displayName?: string;
+  identities: Identity[];
+  activity: CustomerActivity;
+  /** Current consent per purpose (and channel), kept in step with the consent ledger (domain/consent/consent.ts). */
+  consentSummary?: ConsentSummary;
+  /** When and where the person registered (sign-up form, store account, the brand's site); unset for prospects. */
+  registeredAt?: string;
+  registeredVia?: Channel;
+  /** What the sign-up named as its origin (form, landing page, campaign). */
+  registrationSource?: string;
+  /** Profile fields a marketer may edit (PATCH /v1/customers/{id}) or a sign-up form may fill. */
+  tags?: string[];
+  locale?: string;
+  address?: PostalAddress;
+  /** YYYY-MM-DD. */
+  birthday?: string;
+  /** Set once this customer was merged into another (domain/customers/merge.ts): the record is a tombstone pointing there. */
+  mergedInto?: string;
+  /** The merge that made this record a tombstone; `completedAt` once every step of it finished. */
+  merge?: { at: string; reason: string; completedAt?: string };
+  /** Customers merged into this one (each one's figures are added exactly once). */
+  mergedFrom?: string[];
+  /**
+   * Set when one of the person's identities matches the suppression tombstone of an erased person
+   * (domain/privacy/erasure.ts): kept to serve them, never profiled or contacted, and no consent can be granted.
+   */
+  suppressed?: { at: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Channels a marketing consent is given for. */
+export type ConsentChannel = 'email' | 'sms' | 'whatsapp' | 'facebook' | 'instagram' | 'x';
+export type ConsentPurpose = 'marketing' | 'social_profiling';
+export type ConsentStatus = 'granted' | 'withdrawn' | 'pending';
+
+/** The latest consent event of one purpose (and channel): what analytics and campaigns gate on. */
+export interface ConsentState {
+  status: ConsentStatus;
+  at: string;
+  /** The ledger record that set this state. */
+  recordId?: string;
+  /** Double opt-in: when the person followed the confirmation link. */
+  confirmedAt?: string;
+}
+
+export interface ConsentSummary {
+  social_profiling?: ConsentState;
+  marketing?: Partial<Record<ConsentChannel, ConsentState>>;
+}
+
+export interface Interaction {
+  id: string;
+  tenantId: string;
+  customerId: string;
+  channel: Channel;
+  kind: InteractionKind;
+  /** The platform's own id for this interaction (comment id, message id), kept exactly as sent. */
+  externalId: string;
+  /** The brand's account it was addressed to (page id, IG account id, ...). */
+  accountId?: string;
+  text?: string;
+  sentiment?: number;
+  intent?: 'complaint' | 'question' | 'praise' | 'purchase_intent' | 'other';
+  /** The platform's ids of what this belongs to (post, parent comment), for context. */
+  postId?: string;
+  parentId?: string;
+  occurredAt: string;
+  receivedAt: string;
+  /** Set when the platform reported an edit. */
+  editedAt?: string;
+  /** Set when the platform reported a delete: the text is gone, the fact that it happened stays. */
+  removedAt?: string;
+}
+
+export interface Tenant {
+  tenantId: string;
+  name: string;
+  /** The brand's own connected account ids per network. */
+  accounts: Partial<Record<'facebook' | 'instagram' | 'whatsapp' | 'x' | 'youtube', string[]>>;
+  /** Accounts the brand watches that are not its own (YouTube channels of creators, ...). */
+  watched?: { youtube?: string[] };
+  createdAt: string;
+}
+
+/** A WebSub lease on a YouTube channel feed, as the hub last verified it (a resubscriber renews it). */
+export interface YoutubeSubscription {
+  tenantId: string;
+  channelId: string;
+  topic: string;
+  status: 'subscribed' | 'unsubscribed';
+  leaseSeconds?: number;
+  verifiedAt: string;
+  /** When the lease runs out; an unsubscription expires when it was verified. */
+  leaseExpiresAt: string;
+}
+
+/** A timeline entry as stored; `type` tells which shape `payload` has. */
+export type TimelineEntry =
+  | { type: 'interaction'; occurredAt: string; item: Interaction }
+  | { type: string; occurredAt: string; item: Record<string, unknown> };
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
