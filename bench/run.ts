@@ -29,6 +29,7 @@ import { bigId, facebookComment, postEvent, postMeta, postShopify, postX, shopif
 import { countDynamoCalls, takeTally } from './dynamo-calls.js';
 import { Floor, stats } from './floor.js';
 import { benchCampaigns } from './campaigns.js';
+import { benchFinance } from './finance.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
@@ -189,6 +190,7 @@ async function main() {
     console.table(rows);
     for (const line of owners) console.log(line);
     console.log(`process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (runtime, consumers and load generator in one process)`);
+    if (!ONLY || ONLY.includes('finance')) await benchFinance(runtime);
   } finally {
     await runtime.stop();
     rmSync(dataDir, { recursive: true, force: true });

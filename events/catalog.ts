@@ -66,6 +66,7 @@ export const Sources = {
   campaigns: 'social-crm.campaigns',
   consent: 'social-crm.consent',
   knowledge: 'social-crm.knowledge',
+  finance: 'social-crm.finance',
 } as const;
 
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {
@@ -252,6 +253,24 @@ export const KnowledgeRefreshRequested = defineEvent(
   }),
 );
 
+/**
+ * Spend under a budget (the tenant's for the month, or a campaign's) reached one of its thresholds (50, 80, 100 %).
+ * Published once per budget, period and threshold (the event id is derived from them, so a repeat is a duplicate).
+ */
+export const BudgetThresholdReached = defineEvent(
+  'BudgetThresholdReached',
+  Sources.finance,
+  1,
+  z.object({
+    scope: z.enum(['tenant', 'campaign']),
+    campaignId: z.string().min(1).optional(),
+    period: z.string().min(1),
+    thresholdPercent: z.number().int().min(1).max(1000),
+    budget: Money,
+    spent: Money,
+  }),
+);
+
 export const ALL_EVENTS = [
   InteractionRemoved,
   CustomerRegistered,
@@ -278,6 +297,7 @@ export const ALL_EVENTS = [
   MessageSent,
   CampaignCompleted,
   KnowledgeRefreshRequested,
+  BudgetThresholdReached,
 ] as const;
 
 /** An event ready to publish: its definition's source and detail-type, and the envelope. */

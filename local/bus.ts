@@ -44,7 +44,7 @@ export class LocalEventBus implements EventPublisher {
       this.recent.push(event);
       if (this.recent.length > 1000) this.recent.shift();
     }
-    addEventsPublished(events.length);
+    addEventsPublished(events);
   }
 
   private wrap(event: OutgoingEvent): BusEvent {

@@ -8,6 +8,8 @@ import { CLAIMS, type Role } from '../domain/shared/auth.js';
 
 export const LOCAL_ISSUER = 'social-crm-local';
 export const LOCAL_AUDIENCE = 'social-crm-api';
+/** The local stand-in for the deployment's own admin pool: the platform operator's tokens come from it. */
+export const LOCAL_OPERATOR_ISSUER = 'social-crm-local-operator';
 
 const b64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
 
@@ -32,6 +34,12 @@ export function devToken(key: Buffer, tenantId: string, role: Role, ttlSeconds =
   });
 }
 
+/** The platform operator's dev token: the admin pool's issuer, the operator group, no tenant. */
+export function devOperatorToken(key: Buffer, ttlSeconds = 30 * 86400, now = Date.now()): string {
+  const iat = Math.floor(now / 1000);
+  return signToken(key, { iss: LOCAL_OPERATOR_ISSUER, aud: LOCAL_AUDIENCE, sub: 'platform-operator', iat, exp: iat + ttlSeconds, token_use: 'id', [CLAIMS.groups]: ['operator'] });
+}
+
 /** Verifies signature, issuer, audience and expiry, as API Gateway's JWT authorizer does; undefined if any fails. */
 export function verifyToken(key: Buffer, token: string, now = Date.now()): Record<string, unknown> | undefined {
   const parts = token.split('.');
@@ -44,7 +52,7 @@ export function verifyToken(key: Buffer, token: string, now = Date.now()): Recor
     const head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: string };
     if (head.alg !== 'HS256') return undefined;
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (claims.iss !== LOCAL_ISSUER || claims.aud !== LOCAL_AUDIENCE) return undefined;
+    if ((claims.iss !== LOCAL_ISSUER && claims.iss !== LOCAL_OPERATOR_ISSUER) || claims.aud !== LOCAL_AUDIENCE) return undefined;
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now) return undefined;
     return claims;
   } catch {

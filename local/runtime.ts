@@ -7,6 +7,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, setDocumentClient, tableName } from '../adapters/dynamo/client.js';
 import { setEventPublisher } from '../adapters/shared/event-publisher.js';
+import { flushUsage } from '../adapters/shared/usage.js';
 import { OutboxEmailSender, setEmailSender } from '../adapters/shared/email.js';
 import { OutboxMessageSender } from '../adapters/messaging/outbox.js';
 import { setMessageSender } from '../adapters/messaging/index.js';
@@ -20,6 +21,7 @@ import { QUEUES, type QueueName } from '../wiring/queues.js';
 import { LocalEventBus } from './bus.js';
 import { ensureTable, LOCAL_AWS, startDynamoDbLocal, type RunningDynamo } from './dynamodb.js';
 import { startHttpServer } from './http-server.js';
+import { LOCAL_OPERATOR_ISSUER } from './jwt.js';
 import { invokeWithTimeout } from './lambda-context.js';
 import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
 import { LocalQueue, startPoller, type Poller } from './sqs-queue.js';
@@ -134,6 +136,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const jwtKey = Buffer.from(state.jwtKey, 'base64');
   const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
+  process.env.OPERATOR_ISSUER ??= LOCAL_OPERATOR_ISSUER; // the operator's tokens (credentials.json "operator")
   const credentials = writeCredentials(options.dataDir, api.url, state);
   // the campaign state machine, resuming unfinished runs (loaded here: `npm start` installs its Ctrl-C handler first)
   const campaigns = (await import('./campaign-runner.js')).startCampaignRunner(options.dataDir);
@@ -156,12 +159,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       do {
         for (const p of pollers) await p.drain({ timeoutMs: Math.max(1, deadline - Date.now()) });
       } while (!settled());
+      await flushUsage(); // the usage buffer too: what drained is on the counters
     },
     stop: async () => {
       await api.close();
       await scheduler.stop();
       await campaigns.stop();
       for (const p of pollers) await p.stop();
+      await flushUsage().catch(() => undefined); // a normal shutdown loses no usage
       setEventPublisher(undefined);
       setSecretStore(undefined);
       setEmailSender(undefined);

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { ROLES, type Role } from '../domain/shared/auth.js';
 import type { Tenant } from '../domain/shared/model.js';
 import type { TenantSecretsDocument } from '../adapters/shared/secrets.js';
-import { devToken } from './jwt.js';
+import { devOperatorToken, devToken } from './jwt.js';
 
 export interface DemoTenant {
   tenantId: string;
@@ -107,6 +107,8 @@ export function demoSecretsDocument(t: DemoTenant, now = new Date()): TenantSecr
 export interface Credentials {
   apiUrl: string;
   tenants: (Omit<DemoTenant, 'name'> & { tokens: Record<Role, string> })[];
+  /** The platform operator (costs across tenants): not a tenant's user. */
+  operator: { token: string };
 }
 
 /** `.local/credentials.json`, in the shape users and tests rely on: apiUrl, and per tenant (two at least) its id, webhook secrets, connected account ids and a token per role. */
@@ -120,6 +122,7 @@ export function writeCredentials(dataDir: string, apiUrl: string, state: LocalSt
       accounts: t.accounts,
       tokens: Object.fromEntries(ROLES.map((role) => [role, devToken(key, t.tenantId, role)])) as Record<Role, string>,
     })),
+    operator: { token: devOperatorToken(key) },
   };
   writeFileSync(join(dataDir, 'credentials.json'), JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;

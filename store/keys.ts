@@ -13,6 +13,7 @@
 import { SERVICE_ENTITIES, serviceKeys } from './keys/service.js';
 import { CAMPAIGN_ENTITIES } from './keys/campaigns.js';
 export { campaignKeys } from './keys/campaigns.js';
+import { FINANCE_KEYS } from './keys/finance.js';
 
 import { part, randomShard, shardOf, SHARDS, unpart } from './keys/common.js';
 import { LOYALTY_ENTITIES, loyaltyKeys } from './keys/loyalty.js';
@@ -178,13 +179,7 @@ export const keys = {
     sk: 'DONE',
   }),
 
-  /** Metered usage per tenant, day, function; the partition is write-sharded (access pattern 11). */
-  usage: (tenantId: string, day: string, functionName: string, shard: number): Key => ({
-    pk: `${T(tenantId)}#USAGE#${day}#${shard}`,
-    sk: `FN#${part(functionName)}`,
-  }),
-  usageShards: (tenantId: string, day: string): string[] =>
-    Array.from({ length: SHARDS.usage }, (_, s) => `${T(tenantId)}#USAGE#${day}#${s}`),
+  ...FINANCE_KEYS,
 
   /** A consent event in the customer's partition, in time order; append-only (access pattern 12). */
   consent: (tenantId: string, customerId: string, at: string, recordId: string): Key => ({
@@ -279,7 +274,11 @@ export const ENTITIES = [
   { name: 'ProductAffinity', key: 'T#{tenant}#COOC#{product} / P#{other}', gsi2: 'T#{tenant}#COOC#{product} / {count}#{other}', serves: 'customers who bought both products; top co-bought first (recommendations)', personal: false, erasure: 'not-personal' },
   { name: 'ProductStats', key: 'T#{tenant}#PRODUCT#{product} / PRODUCT', serves: 'buyers and last price of a product (recommendations)', personal: false, erasure: 'not-personal' },
   { name: 'ProcessedEvent', key: 'T#{tenant}#DONE#{consumer}#{eventId} / DONE', serves: 'exactly-once effects of queue consumers', personal: false, erasure: 'not-personal' },
-  { name: 'Usage', key: 'T#{tenant}#USAGE#{day}#{shard} / FN#{function}', serves: '11 usage counters per tenant/day/function', personal: false, erasure: 'not-personal' },
+  { name: 'Usage', key: 'T#{tenant}#USAGE#{day}#{shard} / U#{feature}#{function}#{campaign}', serves: '11 usage counters per tenant/day/feature/function/campaign', personal: false, erasure: 'not-personal' },
+  { name: 'ActiveCustomer', key: 'T#{tenant}#ACTIVE#{month}#{shard} / C#{digest}', serves: 'distinct customers named by events per month (a digest, not the id): unit cost per active customer', personal: false, erasure: 'not-personal' },
+  { name: 'Budget', key: 'T#{tenant}#BUDGET / B#{scope}', serves: 'budgets of the tenant and its campaigns, thresholds announced', personal: false, erasure: 'not-personal' },
+  { name: 'BillDay', key: 'T#%platform#BILL / D#{day}', serves: "a day of an imported AWS bill (CUR 2.0 / FOCUS): per service the billed cost, drift and share-out (tenants read only their share)", personal: false, erasure: 'not-personal' },
+  { name: 'ActiveTenant', key: 'T#%platform#ACTIVE#{day} / T#{tenant}', serves: 'tenants with usage on a day (operator chargeback, reconciliation)', personal: false, erasure: 'not-personal' },
   { name: 'ConsentRecord', key: 'T#{tenant}#C#{customer} / CONSENT#{at}#{id}', serves: '12 consent records of a customer, in time order (append-only)', personal: true, erasure: 'customer-partition' },
   { name: 'ConsentTokenUse', key: 'T#{tenant}#C#{customer} / CTOKEN#{nonce}', serves: 'single use of double opt-in confirmation links', personal: true, erasure: 'customer-partition' },
   { name: 'AuditEntry', key: 'T#{tenant}#AUDIT#{day}#{shard} / {at}#{id}', gsi2: 'T#{tenant}#AUDIT#TARGET#{targetId} / {at}#{id}', serves: '13 audit trail per tenant by time; per target', personal: true, erasure: 'retained-pseudonymous' },

@@ -4,6 +4,7 @@
  */
 import { SERVICE_FUNCTIONS } from './service/functions.js';
 import { CAMPAIGN_FUNCTIONS } from './campaigns/functions.js';
+import { FINANCE_FUNCTIONS } from './finance/functions.js';
 
 export interface FunctionDeclaration {
   /** Logical id (CDK construct id) and the metering name. */
@@ -12,6 +13,8 @@ export interface FunctionDeclaration {
   entry: string;
   memoryMb: number;
   timeoutSeconds: number;
+  /** The feature its usage is billed to (wiring/finance/features.ts); derived from `entry` when left out. */
+  feature?: string;
   /** Least privilege: what the function may touch. */
   access: {
     table: 'read' | 'readWrite';
@@ -37,6 +40,7 @@ export const FUNCTIONS = {
   ...LOYALTY_FUNCTIONS,
   ...SERVICE_FUNCTIONS,
   ...CAMPAIGN_FUNCTIONS,
+  ...FINANCE_FUNCTIONS,
   metaWebhook: {
     id: 'MetaWebhook',
     entry: 'functions/social/meta-webhook.ts',

@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import type { FunctionKey } from './functions.js';
-import type { Role } from '../domain/shared/auth.js';
+import type { RouteRole } from '../domain/shared/auth.js';
+import { FINANCE_ROUTES } from './finance/routes.js';
 import { CustomerPage, CustomerView, IdentityLookupQuery, PageQuery, TimelinePage } from '../api/schemas.js';
 import { CustomerPatch, CustomerRegistration } from '../api/schemas.js';
 import { MetaWebhookReceipt } from '../api/schemas.js';
@@ -60,7 +61,7 @@ export interface RouteDeclaration {
   path: string;
   function: FunctionKey;
   /** 'public': no authorizer (webhooks authenticate by signature); otherwise a JWT with one of the roles. */
-  auth: 'public' | { roles: readonly Role[] };
+  auth: 'public' | { roles: readonly RouteRole[] };
   summary: string;
   openapi: {
     tag: string;
@@ -77,7 +78,7 @@ export interface RouteDeclaration {
   };
 }
 
-const READERS: readonly Role[] = ['admin', 'marketer', 'agent'];
+const READERS: readonly RouteRole[] = ['admin', 'marketer', 'agent'];
 
 export const ROUTES: readonly RouteDeclaration[] = [
   ...SERVICE_ROUTES,
@@ -427,4 +428,5 @@ export const ROUTES: readonly RouteDeclaration[] = [
   },
   ...LOYALTY_ROUTES,
   ...CAMPAIGN_ROUTES,
+  ...FINANCE_ROUTES,
 ];

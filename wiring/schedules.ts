@@ -8,6 +8,7 @@
 import type { FunctionKey } from './functions.js';
 import { LOYALTY_SCHEDULES } from './loyalty/schedules.js';
 import { SERVICE_SCHEDULES } from './service/schedules.js';
+import { FINANCE_SCHEDULES } from './finance/routes.js';
 
 export interface ScheduleDeclaration {
   /** Unique name, also the CDK construct id suffix. */
@@ -18,4 +19,4 @@ export interface ScheduleDeclaration {
   description: string;
 }
 
-export const SCHEDULES: readonly ScheduleDeclaration[] = [...LOYALTY_SCHEDULES, ...SERVICE_SCHEDULES];
+export const SCHEDULES: readonly ScheduleDeclaration[] = [...LOYALTY_SCHEDULES, ...SERVICE_SCHEDULES, ...FINANCE_SCHEDULES];

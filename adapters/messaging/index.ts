@@ -3,14 +3,16 @@
  * End User Messaging SMS, WhatsApp Cloud API), the outbox when the local runtime set one.
  */
 import type { MessageSender } from '../../domain/shared/messaging.js';
+import { meteredMessageSender } from '../finance/metered-senders.js';
 
 let override: MessageSender | undefined;
 let cloud: (() => MessageSender) | undefined;
 
 export function messageSender(): MessageSender {
-  if (override) return override;
+  // metered: every message that leaves counts on the tenant's (and its campaign's) usage
+  if (override) return meteredMessageSender(override);
   if (!cloud) throw new Error('no message sender configured: setCloudMessageSender or setMessageSender first');
-  return cloud();
+  return meteredMessageSender(cloud());
 }
 
 /** The local runtime and tests set the outbox (or a fake) here. */

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { EmailMessage, EmailSender } from '../../domain/shared/ports.js';
+import { meteredEmailSender } from '../finance/metered-senders.js';
 
 /** SES tag names and values allow letters, digits, `_` and `-` only. */
 const tagSafe = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256);
@@ -67,9 +68,10 @@ let cloud: EmailSender | undefined;
 
 /** The sender handlers use: SES in AWS, the outbox when the local runtime set one. */
 export function emailSender(): EmailSender {
-  if (override) return override;
+  // metered: every e-mail that leaves counts on the tenant's usage
+  if (override) return meteredEmailSender(override);
   cloud ??= new SesEmailSender();
-  return cloud;
+  return meteredEmailSender(cloud);
 }
 
 export function setEmailSender(sender: EmailSender | undefined): void {

@@ -41,7 +41,7 @@ export class EventBridgePublisher implements EventPublisher {
             .map((e) => ({ errorCode: e.ErrorCode, errorMessage: e.ErrorMessage })),
         );
       }
-      addEventsPublished(entries.length);
+      addEventsPublished(events.slice(i, i + MAX_ENTRIES));
     }
   }
 }

@@ -4,6 +4,7 @@
  * (adapters/privacy/dynamo-retention.ts). Each function may read only the secrets its access flags grant.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { addCall } from './meter.js';
 
 let client: SecretsManagerClient | undefined;
 /** The promise is cached, so concurrent first callers share one GetSecretValue; a failed read is forgotten. */
@@ -14,6 +15,7 @@ export function secretString(secretId: string, maxAgeMs = Number.POSITIVE_INFINI
   const hit = cache.get(secretId);
   if (hit && Date.now() - hit.at < maxAgeMs) return hit.value;
   client ??= new SecretsManagerClient({});
+  addCall('secretsCalls'); // metered to the invocation that read it first
   const value = client.send(new GetSecretValueCommand({ SecretId: secretId })).then((result) => {
     if (!result.SecretString) throw new Error(`the secret ${secretId} holds no string`);
     return result.SecretString;

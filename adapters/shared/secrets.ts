@@ -13,6 +13,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { addCall } from './meter.js';
 import type { SecretStore, TenantSecrets } from '../../domain/shared/ports.js';
 import { SECRET_FIELDS, type ConnectionSecretStore, type SecretGroup, type TenantSecretEntries } from '../../domain/social/connections.js';
 
@@ -61,6 +62,7 @@ export class SecretsManagerStore implements WritableSecretStore {
     if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
     let value: TenantSecrets | undefined;
     try {
+      addCall('secretsCalls'); // metered: Secrets Manager bills per 10,000 API calls
       const result = await this.client.send(new GetSecretValueCommand({ SecretId: `${this.prefix}${tenantId}` }));
       value = result.SecretString ? toTenantSecrets(JSON.parse(result.SecretString)) : undefined;
     } catch (error) {
@@ -73,6 +75,7 @@ export class SecretsManagerStore implements WritableSecretStore {
   /** The tenant's document as stored, read past the cache (for read-modify-write by the connections API). */
   async getTenantSecretsDocument(tenantId: string): Promise<TenantSecretsDocument | undefined> {
     try {
+      addCall('secretsCalls'); // metered: Secrets Manager bills per 10,000 API calls
       const result = await this.client.send(new GetSecretValueCommand({ SecretId: `${this.prefix}${tenantId}` }));
       return result.SecretString ? (JSON.parse(result.SecretString) as TenantSecretsDocument) : undefined;
     } catch (error) {
@@ -91,10 +94,12 @@ export class SecretsManagerStore implements WritableSecretStore {
     const SecretId = `${this.prefix}${tenantId}`;
     const SecretString = JSON.stringify(document);
     try {
+      addCall('secretsCalls'); // metered: Secrets Manager bills per 10,000 API calls
       await this.client.send(new PutSecretValueCommand({ SecretId, SecretString }));
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
       try {
+        addCall('secretsCalls'); // metered: Secrets Manager bills per 10,000 API calls
         await this.client.send(
           new CreateSecretCommand({
             Name: SecretId,
@@ -106,6 +111,7 @@ export class SecretsManagerStore implements WritableSecretStore {
       } catch (createError) {
         // another writer created it a moment ago: write our version over it
         if (!(createError instanceof ResourceExistsException)) throw createError;
+        addCall('secretsCalls'); // metered: Secrets Manager bills per 10,000 API calls
         await this.client.send(new PutSecretValueCommand({ SecretId, SecretString }));
       }
     }

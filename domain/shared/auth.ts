@@ -3,6 +3,16 @@ import { Forbidden, Unauthorized } from './errors.js';
 export const ROLES = ['admin', 'marketer', 'agent', 'finance', 'approver'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Roles above tenants. `operator` (platform chargeback) exists only in the deployment's own admin pool: its
+ * tokens come from another issuer than the tenants' pool and carry no tenant. A tenant token is never an
+ * operator, whatever groups it claims (domain/finance/operator.ts checks the issuer).
+ */
+export const PLATFORM_ROLES = ['operator'] as const;
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+/** What a route may ask for. */
+export type RouteRole = Role | PlatformRole;
+
 /** Who is calling: taken from the verified JWT claims, never from a request body. */
 export interface Actor {
   tenantId: string;

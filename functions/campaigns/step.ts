@@ -5,22 +5,18 @@
 import { z } from 'zod';
 import { completeRun, measureRun, prepareRun, runPage, type RunState } from '../../domain/campaigns/run.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
-import { Meter, runMetered } from '../../adapters/shared/meter.js';
-import { recordUsage } from '../../adapters/shared/usage.js';
+import type { Context } from 'aws-lambda';
+import { meteredJob } from '../shared/chain.js';
 import { logger } from '../shared/powertools.js';
 import { runPorts } from './ports.js';
 
 const State = z.looseObject({ tenantId: z.string().min(1), campaignId: z.string().min(1), correlationId: z.string().default('campaign-run') });
 const Input = z.object({ action: z.enum(['prepare', 'page', 'complete', 'measure']), state: State });
 
-export async function handler(event: unknown): Promise<RunState> {
+export async function handler(event: unknown, context?: Context): Promise<RunState> {
   const { action, state } = Input.parse(event);
-  // always a meter of its own: locally the run starts inside the launching request's async context
-  const meter = new Meter(FUNCTIONS.campaignStep.id, Date.now());
-  meter.tenantId = state.tenantId;
   logger.appendKeys({ tenantId: state.tenantId, campaignId: state.campaignId, action });
-  try {
-    return await runMetered(meter, async () => {
+  return meteredJob(FUNCTIONS.campaignStep.id, context, { tenantId: state.tenantId, campaignId: state.campaignId }, async () => {
       const ports = await runPorts(typeof state.linkBase === 'string' ? state.linkBase : undefined);
       const s = state as unknown as RunState;
       switch (action) {
@@ -34,7 +30,4 @@ export async function handler(event: unknown): Promise<RunState> {
           return measureRun(ports, s);
       }
     });
-  } finally {
-    await recordUsage(meter, { billedMs: Math.max(1, Date.now() - meter.startedAt), memoryMb: FUNCTIONS.campaignStep.memoryMb }).catch(() => undefined);
-  }
 }

@@ -11,8 +11,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { z, ZodError } from 'zod';
 import { DomainError, InvalidInput } from '../../domain/shared/errors.js';
 import type { EventDefinition } from '../../events/catalog.js';
-import { Meter, currentMeter, runMetered } from '../../adapters/shared/meter.js';
-import { recordUsage } from '../../adapters/shared/usage.js';
+import { LAMBDA_PLATFORM_LOG_BYTES, Meter, currentMeter, installLogMeter, runMetered, setQueueTargetCounter } from '../../adapters/shared/meter.js';
+import { collectUsage, flushIfDue, flushOnShutdown } from '../../adapters/shared/usage.js';
+import { featureOfFunction, queueTargetsOf } from '../../wiring/finance/metering.js';
 import { logger } from './powertools.js';
 import { errorResponse, header, json, type HttpEvent, type HttpResult } from './http.js';
 
@@ -23,18 +24,57 @@ export function meterTenant(tenantId: string): void {
   logger.appendKeys({ tenantId });
 }
 
-async function metered<T>(functionName: string, context: Context | undefined, run: (meter: Meter) => Promise<T>): Promise<T> {
-  const meter = new Meter(functionName, Date.now());
+installLogMeter();
+setQueueTargetCounter(queueTargetsOf);
+flushOnShutdown();
+
+/** The campaign an invocation works for: what it does without naming another campaign is billed to it. */
+export function meterCampaign(campaignId: string): void {
+  const meter = currentMeter();
+  if (meter) meter.campaignId = campaignId;
+}
+
+const memoryOf = (context: Context | undefined) => Number(context?.memoryLimitInMB ?? process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128);
+
+/** Usage leaves the reply's path: buffered now, written by a flush nobody waits for (adapters/usage.ts). */
+function flushLater(): void {
+  flushIfDue((error: unknown) => logger.warn('usage counters not written yet; kept for the next flush', { errorName: (error as Error).name }));
+}
+
+async function metered<T>(functionName: string, context: Context | undefined, run: (meter: Meter) => Promise<T>, http = true): Promise<T> {
+  const meter = new Meter(functionName, Date.now(), featureOfFunction(functionName));
   try {
     return await runMetered(meter, () => run(meter));
   } finally {
     const billedMs = Math.max(1, Math.ceil(Date.now() - meter.startedAt));
-    const memoryMb = Number(context?.memoryLimitInMB ?? process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128);
-    // usage is best effort: losing one invocation's counters must not fail the customer's request
-    await recordUsage(meter, { billedMs, memoryMb }).catch((error: unknown) =>
-      logger.warn('usage counters not written', { errorName: (error as Error).name }),
-    );
+    const memoryMb = memoryOf(context);
+    // 1 Lambda request and its duration; 1 API Gateway request (derived: every HTTP invocation came through one)
+    meter.add('invocations', 1);
+    meter.add('billedMs', billedMs);
+    meter.add('mbMs', billedMs * memoryMb);
+    if (http) meter.add('httpRequests', 1);
+    meter.add('logBytes', LAMBDA_PLATFORM_LOG_BYTES);
+    collectUsage(meter, memoryMb);
+    flushLater();
   }
+}
+
+/**
+ * An invocation that is neither an HTTP request nor a queue batch (a state machine's Task, a scheduled job),
+ * metered for the tenant (and campaign) it works for. It gets a meter of its own even when called inside another
+ * invocation's async context (locally a launch request starts the run).
+ */
+export function meteredJob<T>(functionName: string, context: Context | undefined, work: { tenantId?: string; campaignId?: string }, run: () => Promise<T>): Promise<T> {
+  return metered(
+    functionName,
+    context,
+    (meter) => {
+      if (work.tenantId) meter.tenantId = work.tenantId;
+      if (work.campaignId) meter.campaignId = work.campaignId;
+      return run();
+    },
+    false,
+  );
 }
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
@@ -95,7 +135,7 @@ function busMessageOf(definitions: readonly EventDefinition[]): z.ZodType {
  * A queue consumer: Powertools BatchProcessor parses each record against the event's schema and reports
  * partial batch failures, so one bad record is retried (then dead-lettered) without the rest.
  * Usage is metered per tenant of the batch: each tenant's records add to its own meter, and the batch's
- * billed time is shared out by record count, with one counter write per tenant and batch.
+ * billed time is shared out by record count; the meters go to the usage buffer, flushed off the batch's answer.
  */
 export function queueConsumer<D extends EventDefinition>(
   functionName: string,
@@ -112,7 +152,7 @@ export function queueConsumer<D extends EventDefinition>(
       const recordHandler = async (record: SQSRecord) => {
         const message = record.body as unknown as BusMessage<D>;
         const tenantId = message.detail.metadata.tenantId;
-        const entry = meters.get(tenantId) ?? { meter: new Meter(functionName, startedAt), records: 0 };
+        const entry = meters.get(tenantId) ?? { meter: new Meter(functionName, startedAt, featureOfFunction(functionName)), records: 0 };
         entry.meter.tenantId = tenantId;
         entry.records += 1;
         meters.set(tenantId, entry);
@@ -124,16 +164,23 @@ export function queueConsumer<D extends EventDefinition>(
       try {
         return await processPartialResponse(event, recordHandler, processor, { context });
       } finally {
+        // the batch is one Lambda request, one ReceiveMessage and one DeleteMessageBatch (derived): shared
+        // out to the batch's tenants by record count, as its duration is
         const billedMs = Math.max(1, Math.ceil(Date.now() - startedAt));
         const total = [...meters.values()].reduce((n, m) => n + m.records, 0);
-        const memoryMb = Number(context.memoryLimitInMB ?? 128);
-        await Promise.all(
-          [...meters.values()].map(({ meter, records }) =>
-            recordUsage(meter, { billedMs: Math.max(1, Math.round((billedMs * records) / total)), memoryMb }).catch((error: unknown) =>
-              logger.warn('usage counters not written', { errorName: (error as Error).name }),
-            ),
-          ),
-        );
+        const memoryMb = memoryOf(context);
+        for (const { meter, records } of meters.values()) {
+          const share = records / total;
+          const ms = (billedMs * records) / total;
+          meter.add('invocations', share);
+          meter.add('billedMs', ms);
+          meter.add('mbMs', ms * memoryMb);
+          meter.add('sqsReceives', share);
+          meter.add('sqsDeletes', share);
+          meter.add('logBytes', LAMBDA_PLATFORM_LOG_BYTES * share);
+          collectUsage(meter, memoryMb);
+        }
+        flushLater();
       }
     });
   return chain;
