@@ -20,6 +20,7 @@ import { QUEUES, type QueueName } from '../wiring/queues.js';
 import { LocalEventBus } from './bus.js';
 import { ensureTable, LOCAL_AWS, startDynamoDbLocal, type RunningDynamo } from './dynamodb.js';
 import { startHttpServer } from './http-server.js';
+import { CONSOLE_DIST, serveConsole } from './console.js';
 import { invokeWithTimeout } from './lambda-context.js';
 import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
 import { LocalQueue, startPoller } from './sqs-queue.js';
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   visibilityTimeoutSeconds?: number;
   /** false: queues fill but nobody consumes (tests of what survives a restart). Default true. */
   startConsumers?: boolean;
+  /** The built console served at / (default console/dist, which `npm start` builds). */
+  consoleDir?: string;
 }
 
 export interface LocalRuntime {
@@ -121,9 +124,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
   // 6. the API
   const jwtKey = Buffer.from(state.jwtKey, 'base64');
-  const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
+  let credentials: Credentials | undefined;
+  const fallback = serveConsole({ dir: options.consoleDir ?? CONSOLE_DIST, credentials: () => credentials });
+  const api = await startHttpServer({ port: options.port ?? 3000, jwtKey, fallback });
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
-  const credentials = writeCredentials(options.dataDir, api.url, state);
+  credentials = writeCredentials(options.dataDir, api.url, state);
 
   return {
     url: api.url,
