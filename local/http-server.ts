@@ -63,6 +63,8 @@ export interface LocalApiOptions {
   port: number;
   host?: string;
   jwtKey: Buffer;
+  /** Answers a GET no route matches (the console's static files); returns false to let the 404 stand. */
+  fallback?: (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
 }
 
 export function startHttpServer(options: LocalApiOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
@@ -80,6 +82,7 @@ export function startHttpServer(options: LocalApiOptions): Promise<{ server: Ser
     const method = (req.method ?? 'GET').toUpperCase();
     const candidates = routes.filter((r) => r.pattern.test(url.pathname));
     const match = candidates.find((r) => r.route.method === method);
+    if (!match && !candidates.length && method === 'GET' && options.fallback?.(req, res, url.pathname)) return;
     if (!match) {
       return sendJson(res, candidates.length ? 405 : 404, {
         error: { code: candidates.length ? 'method_not_allowed' : 'not_found', message: `No route ${method} ${url.pathname}` },

@@ -22,6 +22,7 @@ import { LocalEventBus } from './bus.js';
 import { ensureTable, LOCAL_AWS, startDynamoDbLocal, type RunningDynamo } from './dynamodb.js';
 import { startHttpServer } from './http-server.js';
 import { LOCAL_OPERATOR_ISSUER } from './jwt.js';
+import { CONSOLE_DIST, serveConsole } from './console.js';
 import { invokeWithTimeout } from './lambda-context.js';
 import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
 import { LocalQueue, startPoller, type Poller } from './sqs-queue.js';
@@ -39,6 +40,8 @@ export interface RuntimeOptions {
   startConsumers?: boolean;
   /** false: schedules run only through runSchedule (tests). Default true. */
   startSchedules?: boolean;
+  /** The built console served at / (default console/dist, which `npm start` builds). */
+  consoleDir?: string;
 }
 
 export interface LocalRuntime {
@@ -134,10 +137,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
   // 7. the API
   const jwtKey = Buffer.from(state.jwtKey, 'base64');
-  const api = await startHttpServer({ port: options.port ?? 3000, jwtKey });
+  let credentials: Credentials | undefined;
+  const fallback = serveConsole({ dir: options.consoleDir ?? CONSOLE_DIST, credentials: () => credentials });
+  const api = await startHttpServer({ port: options.port ?? 3000, jwtKey, fallback });
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
   process.env.OPERATOR_ISSUER ??= LOCAL_OPERATOR_ISSUER; // the operator's tokens (credentials.json "operator")
-  const credentials = writeCredentials(options.dataDir, api.url, state);
+  credentials = writeCredentials(options.dataDir, api.url, state);
   // the campaign state machine, resuming unfinished runs (loaded here: `npm start` installs its Ctrl-C handler first)
   const campaigns = (await import('./campaign-runner.js')).startCampaignRunner(options.dataDir);
 

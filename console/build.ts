@@ -1,0 +1,37 @@
+/**
+ * Builds the console into static files (index.html, app.js, app.css) with the project's esbuild. `npm start`
+ * runs it before starting the runtime, the e2e test builds into a temp folder, and CDK uploads the same
+ * folder to S3. `npx tsx console/build.ts [outDir]`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export { CONSOLE_DIST } from '../local/console.js';
+import { CONSOLE_DIST } from '../local/console.js';
+
+export async function buildConsole(outDir = CONSOLE_DIST, options: { minify?: boolean } = {}): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    entryPoints: { app: join(here, 'src', 'main.tsx') },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: options.minify ?? true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    loader: { '.css': 'css' },
+  });
+  writeFileSync(join(outDir, 'index.html'), readFileSync(join(here, 'src', 'index.html')));
+  return outDir;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const out = await buildConsole(process.argv[2] ? resolve(process.argv[2]) : CONSOLE_DIST);
+  console.log(`console built into ${out}`);
+}
