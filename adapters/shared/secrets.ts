@@ -15,7 +15,7 @@ import {
 import { z } from 'zod';
 import { addCall } from './meter.js';
 import type { SecretStore, TenantSecrets } from '../../domain/shared/ports.js';
-import { SECRET_FIELDS, type ConnectionSecretStore, type SecretGroup, type TenantSecretEntries } from '../../domain/social/connections.js';
+import { SECRET_FIELDS, type ConnectionSecretStore, type SecretGroup, type TenantSecretEntries } from '../../domain/social/index.js';
 
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
