@@ -17,7 +17,7 @@ import { groupCosts, priceUsage, type UsageRow } from '../domain/finance/costs.j
 import { divideRounded, multiplyDecimal, roundDecimal, sumExact } from '../domain/finance/decimal.js';
 import { keys, randomShard, SHARDS } from '../store/keys.js';
 import type { LocalRuntime } from '../local/runtime.js';
-import { feedComment, pageDelivery, postMeta } from '../test/support/webhooks.js';
+import { facebookComment, postMeta } from './deliveries.js';
 
 const COMMENTS = Number(process.env.BENCH_FINANCE_COMMENTS ?? 200);
 
@@ -110,7 +110,7 @@ export async function benchFinance(runtime: LocalRuntime): Promise<void> {
       runtime.url,
       tenant.tenantId,
       tenant.secrets.meta.appSecret,
-      pageDelivery(tenant.accounts.facebook, [feedComment({ pageId: tenant.accounts.facebook, fromId: `8800${i % 50}`, message: `bench comment ${i} love it` })]),
+      facebookComment(tenant.accounts.facebook, `8800${i % 50}`, `bench comment ${i} love it`),
     );
     await res.text();
   }

@@ -20,8 +20,8 @@ import {
   type EventDefinition,
 } from './catalog.js';
 import type { QueueName } from '../wiring/queues.js';
-import { SERVICE_RULES } from '../wiring/service/rules.js';
-import { CAMPAIGN_RULES } from '../wiring/campaigns/rules.js';
+import { SERVICE_RULES } from './service/rules.js';
+import { CAMPAIGN_RULES } from './campaigns/rules.js';
 
 export interface RuleDeclaration {
   /** Logical name; the CDK construct id and the local bus both use it. */

@@ -44,6 +44,12 @@ function tsFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** JSON files the code imports as data (`finance/prices/*.json`). */
+function jsonImports(root: string): string[] {
+  const dir = join(root, 'finance', 'prices');
+  return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => join(dir, n)) : [];
+}
+
 /** A mirror path back to the source's (`.ts`), or a package's name for a file inside node_modules. */
 const toTs = (p: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1] ?? p.replace(/\.js$/, '.ts');
 
@@ -65,6 +71,12 @@ export function checkBoundaries(options: { root?: string; folders?: string[]; ig
       const target = join(mirror, relative(root, file)).replace(/\.ts$/, '.js');
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, code);
+    }
+    // data files the code imports (the price table) resolve from the mirror too
+    for (const file of jsonImports(root)) {
+      const target = join(mirror, relative(root, file));
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, readFileSync(file));
     }
     // packages resolve from the mirror as they would from the repository
     symlinkSync(join(ROOT, 'node_modules'), join(mirror, 'node_modules'), 'dir');

@@ -22,10 +22,8 @@ export { part, randomShard, shardOf, SHARDS, unpart };
 
 const T = (tenantId: string) => `T#${part(tenantId)}`;
 
-export interface Key {
-  pk: string;
-  sk: string;
-}
+export type { Key } from './keys/common.js';
+import type { Key } from './keys/common.js';
 
 export const keys = {
   ...loyaltyKeys,

@@ -3,7 +3,7 @@
  * End User Messaging SMS, WhatsApp Cloud API), the outbox when the local runtime set one.
  */
 import type { MessageSender } from '../../domain/shared/messaging.js';
-import { meteredMessageSender } from '../finance/metered-senders.js';
+import { meteredMessageSender } from './metered.js';
 
 let override: MessageSender | undefined;
 let cloud: (() => MessageSender) | undefined;

@@ -5,8 +5,8 @@
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../../domain/shared/model.js';
-import type { KnowledgeRecord, KnowledgeSettings, TenantKnowledgeStats } from '../../domain/knowledge/knowledge.js';
-import { computeKnowledge, DEFAULT_SETTINGS } from '../../domain/knowledge/knowledge.js';
+import type { KnowledgeRecord, KnowledgeSettings, TenantKnowledgeStats } from '../../domain/knowledge/index.js';
+import { computeKnowledge, DEFAULT_SETTINGS } from '../../domain/knowledge/index.js';
 import { ServiceSettings, queueStatusOf, type Agent, type Queue, type QueueTicketStatus, type Ticket } from '../../domain/service/model.js';
 import type { CustomerFacts, CustomerFactsPort, ServiceStore, TicketWrite, Versioned } from '../../domain/service/tickets.js';
 import { keys } from '../../store/keys.js';

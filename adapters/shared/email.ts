@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { EmailMessage, EmailSender } from '../../domain/shared/ports.js';
-import { meteredEmailSender } from '../finance/metered-senders.js';
+import { meteredEmailSender } from '../messaging/metered.js';
 
 /** SES tag names and values allow letters, digits, `_` and `-` only. */
 const tagSafe = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256);

@@ -1,2 +1,16 @@
-/** What other contexts may use of adapters/social: they import it from here, never from the files beside it. */
-export * from './lexicon-text-analyzer.js';
+/**
+ * What other contexts use of the social adapters. The lexicon analyzer is loaded on the first text to analyse: its
+ * lexicons (sentiment's AFINN, the Spanish stems) take longer to build than everything else a function loads, and
+ * most functions never analyse a text.
+ */
+import type { TextAnalyzer } from '../../domain/social/text-analysis.js';
+
+export { DynamoMessageStore } from './dynamo-messages.js';
+
+let lexicon: Promise<TextAnalyzer> | undefined;
+export const lazyTextAnalyzer: TextAnalyzer = {
+  async analyze(texts) {
+    lexicon ??= import('./lexicon-text-analyzer.js').then((m) => m.lexiconTextAnalyzer);
+    return (await lexicon).analyze(texts);
+  },
+};

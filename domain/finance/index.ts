@@ -7,3 +7,4 @@
 export { campaignCosts, costReport, unitCosts } from './reports.js';
 export { budgetStatuses, checkBudgets, type BudgetStatus } from './budgets.js';
 export type { Budget, BudgetStore, Pricing, UsageReader } from './ports.js';
+export { messageDimension } from './channels.js';

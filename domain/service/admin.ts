@@ -2,7 +2,7 @@
  * Queues and agents (admin). An agent coming online, a raised capacity or a new agent frees slots: the waiting
  * tickets of the agent's queues are handed out at once.
  */
-import { recordAudit } from '../audit/audit.js';
+import { recordAudit } from '../audit/index.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import type { Agent, AgentInput, Queue, QueueInput } from './model.js';
 import { assignWaiting, type ServicePorts } from './tickets.js';

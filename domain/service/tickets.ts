@@ -4,7 +4,7 @@
  * or two callers at once never double an effect.
  */
 import { buildEvent, SlaBreached, TicketOpened, TicketResolved, TicketRouted, type OutgoingEvent } from '../../events/catalog.js';
-import { recordAudit } from '../audit/audit.js';
+import { recordAudit } from '../audit/index.js';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.js';
 import type { AuditLog, Clock, EventPublisher, IdGenerator } from '../shared/ports.js';
 import { decidePriority, type PriorityInputs } from './priority.js';

@@ -2,3 +2,5 @@
 export * from './connections.js';
 export * from './interactions.js';
 export * from './shares.js';
+export { detectLanguage } from './text-analysis.js';
+export type { TextAnalyzer } from './text-analysis.js';

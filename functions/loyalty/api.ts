@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AdjustmentInput, LoyaltyProgramView, LoyaltyQuery, LoyaltyView, RedemptionInput, RedemptionView, RewardInput, RewardPage, RewardView } from '../../api/loyalty/schemas.js';
-import { recordAudit, userActor } from '../../domain/audit/audit.js';
+import { recordAudit, userActor } from '../../domain/audit/index.js';
 import { InvalidInput, NotFound } from '../../domain/shared/errors.js';
 import { adjust, cancelRedemption, enrolMember, programOf, redeem, updateProgram, view, type Reward } from '../../domain/loyalty/engine.js';
 import { FUNCTIONS } from '../../wiring/functions.js';

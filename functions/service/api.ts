@@ -16,7 +16,7 @@ import {
   StatusChange,
   TicketCreate,
 } from '../../api/service/schemas.js';
-import { userActor } from '../../domain/audit/audit.js';
+import { userActor } from '../../domain/audit/index.js';
 import { InvalidInput, NotFound } from '../../domain/shared/errors.js';
 import { patchAgent, saveAgent, saveQueue } from '../../domain/service/admin.js';
 import { ReplyNotDelivered } from '../../domain/service/errors.js';
@@ -32,7 +32,7 @@ import {
   replyToTicket,
   withSla,
 } from '../../domain/service/tickets.js';
-import { recordAudit } from '../../domain/audit/audit.js';
+import { recordAudit } from '../../domain/audit/index.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { correlationIdOf, httpFunction, meterTenant } from '../shared/chain.js';
 import { authorize, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent } from '../shared/http.js';

@@ -2,7 +2,7 @@
  * The service context's ports, resolved per call so the local runtime (and tests) can install the bus, the
  * outbox and a clock after import.
  */
-import { auditLog } from '../../adapters/audit/dynamo-audit.js';
+import { auditLog } from '../../adapters/audit/index.js';
 import { eventPublisher } from '../../adapters/shared/event-publisher.js';
 import { DynamoServiceStore } from '../../adapters/service/dynamo-service.js';
 import { replySender } from '../../adapters/service/replies.js';

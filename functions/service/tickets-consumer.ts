@@ -2,7 +2,7 @@
  * InteractionRecorded (via the service-tickets queue) → a ticket opened or joined (domain/service/tickets.ts).
  * The event carries ids and scores; the text, thread and the sender's id come from the stored interaction.
  */
-import { detectLanguage } from '../../domain/social/text-analysis.js';
+import { detectLanguage } from '../../domain/social/index.js';
 import { ticketFromInteraction } from '../../domain/service/tickets.js';
 import { InteractionRecorded } from '../../events/catalog.js';
 import { FUNCTIONS } from '../../wiring/functions.js';

@@ -13,7 +13,7 @@ import { DomainError, InvalidInput } from '../../domain/shared/errors.js';
 import type { EventDefinition } from '../../events/catalog.js';
 import { LAMBDA_PLATFORM_LOG_BYTES, Meter, currentMeter, installLogMeter, runMetered, setQueueTargetCounter } from '../../adapters/shared/meter.js';
 import { collectUsage, flushIfDue, flushOnShutdown } from '../../adapters/shared/usage.js';
-import { featureOfFunction, queueTargetsOf } from '../../wiring/finance/metering.js';
+import { featureOfFunction, queueTargetsOf } from '../../wiring/finance/index.js';
 import { logger } from './powertools.js';
 import { errorResponse, header, json, type HttpEvent, type HttpResult } from './http.js';
 

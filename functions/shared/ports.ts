@@ -10,7 +10,7 @@ import { consentRepository } from '../../adapters/consent/index.js';
 import { DynamoMergeStore } from '../../adapters/customers/index.js';
 import { mergeOnSharedIdentity } from '../../domain/customers/index.js';
 import type { Clock, IdGenerator } from '../../domain/shared/ports.js';
-import type { TextAnalyzer } from '../../domain/social/text-analysis.js';
+import { lazyTextAnalyzer } from '../../adapters/social/index.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 export const uuidIds: IdGenerator = { next: () => randomUUID() };
@@ -20,17 +20,8 @@ export const customers = new DynamoCustomerRepository();
 export const interactions = new DynamoInteractionRepository();
 export const merges = new DynamoMergeStore();
 
-/**
- * The lexicon analyzer, loaded on the first text to analyse: its lexicons (sentiment's AFINN, the Spanish stems)
- * take longer to build than everything else a function loads, and most functions never analyse a text.
- */
-let lexicon: Promise<TextAnalyzer> | undefined;
-export const lazyTextAnalyzer: TextAnalyzer = {
-  async analyze(texts) {
-    lexicon ??= import('../../adapters/social/lexicon-text-analyzer.js').then((m) => m.lexiconTextAnalyzer);
-    return (await lexicon).analyze(texts);
-  },
-};
+/** The lexicon analyzer, loaded on the first text (adapters/social). */
+export { lazyTextAnalyzer };
 
 /** Resolved per call, so the local runtime can install its bus and secret store after import. */
 export const ports = {

@@ -30,3 +30,8 @@ export function randomShard(shards: number): number {
   return Math.floor(Math.random() * shards);
 }
 
+
+export interface Key {
+  pk: string;
+  sk: string;
+}

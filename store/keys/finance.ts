@@ -2,7 +2,8 @@
  * Keys of the finance context (usage counters, budgets, reconciliations). Spread into `keys` by store/keys.ts,
  * so every key is still built in the one key module.
  */
-import { part, SHARDS, type Key } from '../keys.js';
+import { part, SHARDS } from './common.js';
+import type { Key } from './common.js';
 
 const T = (tenantId: string) => `T#${part(tenantId)}`;
 

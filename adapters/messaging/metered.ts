@@ -4,7 +4,7 @@
  * nothing (the providers bill accepted messages only).
  */
 import { meter } from '../shared/meter.js';
-import { messageDimension } from '../../domain/finance/channels.js';
+import { messageDimension } from '../../domain/finance/index.js';
 import type { MessageSender, OutgoingMessage, SentMessage } from '../../domain/shared/messaging.js';
 import type { EmailMessage, EmailSender } from '../../domain/shared/ports.js';
 

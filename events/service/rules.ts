@@ -1,5 +1,5 @@
 /** The service context's event rules (spread into events/rules.ts). */
-import { InteractionRecorded } from '../../events/catalog.js';
+import { InteractionRecorded } from '../catalog.js';
 
 export const SERVICE_RULES = [
   {
