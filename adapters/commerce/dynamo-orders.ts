@@ -8,7 +8,7 @@ import type { Customer } from '../../domain/shared/model.js';
 import type { DeliveryRef, Order, OrderRepository, SaveOutcome, Store, StoredOrder } from '../../domain/commerce/orders.js';
 import type { DeliveryRecord, ProfileStore } from '../../domain/customers/registration.js';
 import { keys } from '../../store/keys.js';
-import { customerItem } from '../customers/dynamo-customers.js';
+import { customerItem } from '../customers/index.js';
 import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName } from '../dynamo/client.js';
 
 /** Delivery records outlive every platform's retry window (Shopify 4 h, Standard Webhooks senders days). */

@@ -8,7 +8,7 @@ import type { ConsentRecord } from '../../domain/consent/consent.js';
 import type { ConsentSummary, Customer } from '../../domain/shared/model.js';
 import type { ConsentRepository } from '../../domain/shared/ports.js';
 import { keys } from '../../store/keys.js';
-import { updateProfile } from '../customers/dynamo-customers.js';
+import { updateProfile } from '../customers/index.js';
 import { documentClient, tableName, transactionConditionFailed } from '../dynamo/client.js';
 
 /** A used nonce is kept a day past its link's expiry; after that the expired link is refused anyway. */

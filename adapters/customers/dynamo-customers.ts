@@ -8,7 +8,7 @@ import type { CustomerRepository, InteractionRepository, InteractionRetention, N
 import { keys } from '../../store/keys.js';
 import { refreshedIdentities } from '../../domain/customers/identity.js';
 import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from '../dynamo/client.js';
-import { privacySettings, suppressionList } from '../privacy/dynamo-retention.js';
+import { privacySettings, suppressionList } from '../privacy/index.js';
 
 const notExpired = {
   FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :nowSeconds',

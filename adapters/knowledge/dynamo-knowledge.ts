@@ -37,7 +37,7 @@ import type { Money } from '../../domain/shared/money.js';
 import type { Affinity, AffinityStore, ProductStats } from '../../domain/knowledge/recommendations.js';
 import { keys, SHARDS } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from '../dynamo/client.js';
-import { membershipWrites, segmentStore, type TransactItem } from '../segments/dynamo-segments.js';
+import { membershipWrites, segmentStore, type TransactItem } from '../segments/index.js';
 
 /** Processed-markers outlive any redelivery (SQS keeps a message at most 14 days). */
 const MARKER_TTL_SECONDS = 15 * 86_400;
@@ -74,6 +74,12 @@ class TtlCache<T> {
 /** Shared by every store of the container, so a write here is seen at once by the other functions here. */
 const settingsCache = new TtlCache<KnowledgeSettings>(SETTINGS_TTL_MS);
 const statsCache = new TtlCache<TenantKnowledgeStats | null>(SETTINGS_TTL_MS);
+
+/**
+ * The role whose processed-event markers the knowledge store keeps: the consumer that keeps customer knowledge
+ * current. Its value is the name those markers were first written under, so markers already stored still count.
+ */
+export const KNOWLEDGE_KEEPER = 'CustomerKnowledge';
 
 export class DynamoKnowledgeStore implements KnowledgeStore {
   /** `consumer`: the function whose processed-markers this store writes. */

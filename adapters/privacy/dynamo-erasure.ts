@@ -18,11 +18,10 @@ import type { ExportSections, PersonalDataReader } from '../../domain/privacy/ex
 import type { Customer } from '../../domain/shared/model.js';
 import { ENTITIES, keys, type ErasureKind, type Key } from '../../store/keys.js';
 import { KEY_ATTRIBUTES } from '../../store/table.js';
-import { FUNCTIONS } from '../../wiring/functions.js';
-import { auditLog } from '../audit/dynamo-audit.js';
-import { DynamoKnowledgeStore } from '../knowledge/dynamo-knowledge.js';
+import { auditLog } from '../audit/index.js';
+import { DynamoKnowledgeStore, KNOWLEDGE_KEEPER } from '../knowledge/index.js';
 import { suppressionList } from './dynamo-retention.js';
-import { segmentStore } from '../segments/dynamo-segments.js';
+import { segmentStore } from '../segments/index.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
 
 type Item = Record<string, unknown>;
@@ -200,7 +199,7 @@ async function pageOfPersonIndex(tenantId: string, subject: string, start?: Item
 }
 
 export class DynamoPersonalData implements PersonalDataEraser, PersonalDataReader {
-  private readonly knowledge = new DynamoKnowledgeStore(FUNCTIONS.customerKnowledge.id);
+  private readonly knowledge = new DynamoKnowledgeStore(KNOWLEDGE_KEEPER);
 
   async person(tenantId: string, customerId: string): Promise<Customer[]> {
     const profiles: Customer[] = [];

@@ -15,7 +15,7 @@ import { fingerprintKey, identityFingerprint, type IdentityRef } from '../../dom
 import { DEFAULT_RETENTION_DAYS, type PrivacySettings, type PrivacySettingsStore, type RetainedInteraction, type RetentionStore } from '../../domain/privacy/retention.js';
 import type { Interaction } from '../../domain/shared/model.js';
 import { keys } from '../../store/keys.js';
-import { logger } from '../../functions/shared/powertools.js';
+import { logger } from '../shared/powertools.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
 import { secretString } from '../shared/secret-string.js';
 

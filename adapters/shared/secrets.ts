@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import type { SecretStore, TenantSecrets } from '../../domain/shared/ports.js';
-import { SECRET_FIELDS, type ConnectionSecretStore, type SecretGroup, type TenantSecretEntries } from '../../domain/social/connections.js';
+import { SECRET_FIELDS, type ConnectionSecretStore, type SecretGroup, type TenantSecretEntries } from '../../domain/social/index.js';
 
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 

@@ -18,7 +18,7 @@ import {
   type OutgoingEvent,
 } from '../../events/catalog.js';
 import { z } from 'zod';
-import { resolveCustomer, type IdentityInput, type IdentityPorts } from '../customers/identity.js';
+import { resolveCustomer, type IdentityInput, type IdentityPorts } from '../customers/index.js';
 import { addMoney, compareMoney, isDecimal, isPositive, sumDecimals, zeroLike, type Money } from '../shared/money.js';
 import type { EventPublisher } from '../shared/ports.js';
 

@@ -14,7 +14,7 @@
  * `pending` until the person follows the signed link we e-mail them.
  */
 import { buildEvent, ConsentChanged } from '../../events/catalog.js';
-import { AUDIT_ACTIONS, recordAudit, type AuditDetails } from '../audit/audit.js';
+import { AUDIT_ACTIONS, recordAudit, type AuditDetails } from '../audit/index.js';
 import {
   confirmationLink,
   ConsentTokenUsed,

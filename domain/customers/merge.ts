@@ -17,7 +17,7 @@
  * conflicting, so an automatic merge that failed earlier is started again by the next delivery.
  */
 import { buildEvent, CustomersMerged, Stage } from '../../events/catalog.js';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit.js';
+import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.js';
 import type { ConsentState, ConsentSummary, Customer, CustomerActivity, Identity } from '../shared/model.js';
 import type { Clock, EventPublisher } from '../shared/ports.js';

@@ -19,12 +19,12 @@ import {
 import { normaliseEmail, normalisePhone } from './customers.js';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.js';
 import { resolveCustomer, type IdentityInput, type IdentityPorts } from './identity.js';
-import { interactionRecordedEvent } from '../social/interactions.js';
+import { interactionRecordedEvent } from '../shared/interaction-recorded.js';
 import type { Customer, Interaction, PostalAddress } from '../shared/model.js';
 import type { DeliveryRef, SaveOutcome } from '../commerce/orders.js';
 import type { EventPublisher, InteractionRepository } from '../shared/ports.js';
 import type { TextAnalyzer } from '../social/text-analysis.js';
-import { retentionOfNewInteractions } from '../privacy/retention.js';
+import { retentionOfNewInteractions } from '../privacy/index.js';
 
 export interface DeliveryRecord {
   published: boolean;

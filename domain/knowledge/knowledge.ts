@@ -16,14 +16,14 @@
  */
 import type { z } from 'zod';
 import { buildEvent, KnowledgeRefreshRequested, Stage as StageEnum, type Channel, type OrderStatus, type Stage } from '../../events/catalog.js';
-import { socialProfilingAllowed } from '../consent/consent.js';
+import { socialProfilingAllowed } from '../consent/index.js';
 import { computeClv, CLV_FORMULA, DEFAULT_EXPECTED_LIFETIME_YEARS } from './clv.js';
 import { churnRisk, lifecycleStage, LIFECYCLE_RULES, type ChurnRisk } from './lifecycle.js';
 import { addDecimal, compareDecimal, subtractDecimal, type Money } from '../shared/money.js';
 import type { ConsentState, ConsentSummary, Customer } from '../shared/model.js';
 import type { Clock, CustomerRepository, EventPublisher } from '../shared/ports.js';
 import { computeThresholds, RFM_FORMULA, rfmScores, type RfmMeasures, type RfmScores, type RfmThresholds } from './rfm.js';
-import { evaluateRule, segmentSubject, type SegmentDefinition } from '../segments/segments.js';
+import { evaluateRule, segmentSubject, type SegmentDefinition } from '../segments/index.js';
 import {
   addToHeart,
   heartAt,
@@ -38,9 +38,9 @@ import {
   VOICE_KINDS,
   type Figure,
   type HeartState,
-} from '../social/shares.js';
+} from '../social/index.js';
 
-export type { Figure } from '../social/shares.js';
+export type { Figure } from '../social/index.js';
 
 const DAY_MS = 86_400_000;
 /** Orders kept one by one; older ones are folded into `earlierOrders` (sums only). */

@@ -15,8 +15,9 @@
  */
 import { compareDecimal } from '../shared/money.js';
 
-export const RFM_CLASSES = ['champions', 'loyal', 'new', 'potential_loyalist', 'needs_attention', 'at_risk', 'hibernating'] as const;
-export type RfmClass = (typeof RFM_CLASSES)[number];
+import { RFM_CLASSES, type RfmClass } from '../shared/vocabulary.js';
+
+export { RFM_CLASSES, type RfmClass } from '../shared/vocabulary.js';
 
 export interface RfmThresholds {
   /** Last-order dates (ISO): a last order after cut k earns a point. */

@@ -18,8 +18,8 @@
  */
 import { createHmac, createHash } from 'node:crypto';
 import { buildEvent, CustomerErased, ErasureRequested } from '../../events/catalog.js';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit.js';
-import { normaliseEmail, normalisePhone } from '../customers/customers.js';
+import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
+import { normaliseEmail, normalisePhone } from '../customers/index.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import type { Customer } from '../shared/model.js';
 import type { AuditLog, Clock, EventPublisher } from '../shared/ports.js';

@@ -9,7 +9,7 @@
  * their identities. Internal keys are left out; an item's TTL shows as `retainedUntil`; what has expired is
  * gone already for every reader, so it is not exported.
  */
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit.js';
+import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import type { Customer } from '../shared/model.js';
 import type { AuditLog, Clock } from '../shared/ports.js';

@@ -14,8 +14,8 @@
  * arrival (a reply may still be owed). Whether an interaction counts in shares, scores and segments is the knowledge
  * context's side of the gate (domain/knowledge/knowledge.ts); orders are kept under the store's legal basis.
  */
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit.js';
-import { socialProfilingAllowed } from '../consent/consent.js';
+import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
+import { socialProfilingAllowed } from '../consent/index.js';
 import { InvalidInput } from '../shared/errors.js';
 import type { Customer, Interaction } from '../shared/model.js';
 import type { AuditLog, Clock, CustomerRepository, InteractionRepository, InteractionRetention } from '../shared/ports.js';

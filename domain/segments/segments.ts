@@ -20,13 +20,13 @@
  */
 import { z } from 'zod';
 import { Stage } from '../../events/catalog.js';
-import { CONSENT_CHANNELS } from '../consent/consent.js';
+import { CONSENT_CHANNELS } from '../consent/index.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import type { CustomerKnowledge } from '../knowledge/knowledge.js';
 import { compareDecimal } from '../shared/money.js';
 import type { ConsentSummary, Customer, Page } from '../shared/model.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
-import { RFM_CLASSES } from '../knowledge/rfm.js';
+import { RFM_CLASSES } from '../shared/vocabulary.js';
 
 export const NUMERIC_FIELDS = [
   'rfm.recency',

@@ -9,7 +9,7 @@
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.js';
 import type { Tenant } from '../shared/model.js';
 import type { Clock } from '../shared/ports.js';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit.js';
+import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
 
 export const CONNECTION_CHANNELS = ['facebook', 'instagram', 'whatsapp', 'x', 'youtube', 'shopify', 'woocommerce', 'events'] as const;
 export type ConnectionChannel = (typeof CONNECTION_CHANNELS)[number];

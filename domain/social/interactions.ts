@@ -3,9 +3,9 @@
  */
 import { buildEvent, InteractionRecorded, type Channel, type InteractionKind } from '../../events/catalog.js';
 import type { Interaction } from '../shared/model.js';
-import { resolveCustomer, type IdentityInput } from '../customers/identity.js';
+import { resolveCustomer, type IdentityInput } from '../customers/index.js';
 import type { CustomerRepository, EventPublisher, IdGenerator, InteractionRepository } from '../shared/ports.js';
-import { retentionOfNewInteractions } from '../privacy/retention.js';
+import { retentionOfNewInteractions } from '../privacy/index.js';
 import type { TextAnalyzer } from './text-analysis.js';
 
 /** What an ingest adapter extracts from a platform payload: platform-neutral. */
@@ -151,27 +151,5 @@ export async function amendInteraction(
   return next;
 }
 
-export function interactionRecordedEvent(ctx: RecordContext, interaction: Interaction) {
-  return buildEvent(
-    InteractionRecorded,
-    {
-      tenantId: ctx.tenantId,
-      // the interaction id is stable across redeliveries, so consumers dedupe a re-publish on it
-      eventId: `interaction-${interaction.id}`,
-      // the fact happened when the person acted, not when we heard of it
-      occurredAt: interaction.occurredAt,
-      correlationId: ctx.correlationId,
-    },
-    {
-      customerId: interaction.customerId,
-      interactionId: interaction.id,
-      channel: interaction.channel,
-      kind: interaction.kind,
-      externalId: interaction.externalId,
-      ...(interaction.accountId !== undefined && { accountId: interaction.accountId }),
-      hasText: interaction.text !== undefined,
-      sentiment: interaction.sentiment ?? null,
-      intent: interaction.intent ?? null,
-    },
-  );
-}
+import { interactionRecordedEvent } from '../shared/interaction-recorded.js';
+export { interactionRecordedEvent };

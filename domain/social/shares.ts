@@ -17,7 +17,7 @@
  *   recency-weighted count of passion signals (reviews, shares, content, referrals that were not negative).
  */
 import type { InteractionKind } from '../../events/catalog.js';
-import { displayScale, ratio, round, scaleDecimal } from '../knowledge/clv.js';
+import { displayScale, ratio, round, scaleDecimal } from '../shared/decimal.js';
 import type { Money } from '../shared/money.js';
 
 export const VOICE_KINDS: readonly InteractionKind[] = ['comment', 'mention', 'share', 'review', 'dm', 'content'];

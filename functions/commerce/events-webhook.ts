@@ -18,10 +18,10 @@ import {
   webRefundNotice,
   webSignup,
 } from '../../domain/commerce/ingest/standard-webhooks.js';
-import { MERGE_REASONS, mergeCustomers } from '../../domain/customers/merge.js';
+import { MERGE_REASONS, mergeCustomers } from '../../domain/customers/index.js';
 import { parseJsonExact } from '../../domain/shared/money.js';
 import { recordOrderChange } from '../../domain/commerce/orders.js';
-import { identifyCustomer, recordWebAction, registerCustomer, type MergeCustomers } from '../../domain/customers/registration.js';
+import { identifyCustomer, recordWebAction, registerCustomer, type MergeCustomers } from '../../domain/customers/index.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { httpFunction } from '../shared/chain.js';
 import { header, json, rawBody, validate } from '../shared/http.js';

@@ -17,7 +17,7 @@ import {
 import { hmacMatches } from '../../domain/shared/signatures.js';
 import { parseJsonExact } from '../../domain/shared/money.js';
 import { recordOrderChange } from '../../domain/commerce/orders.js';
-import { applyStoreCustomerUpdate, registerCustomer } from '../../domain/customers/registration.js';
+import { applyStoreCustomerUpdate, registerCustomer } from '../../domain/customers/index.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { correlationIdOf, httpFunction } from '../shared/chain.js';
 import { header, json, rawBody, validate } from '../shared/http.js';

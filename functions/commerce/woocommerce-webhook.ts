@@ -9,7 +9,7 @@ import { hmacMatches } from '../../domain/shared/signatures.js';
 import { isWooPing, isWooTopic, WooCustomer, wooDeliveryKey, WooOrder, wooOrderSnapshot, wooPerson } from '../../domain/commerce/ingest/woocommerce.js';
 import { parseJsonExact } from '../../domain/shared/money.js';
 import { recordOrderChange } from '../../domain/commerce/orders.js';
-import { registerCustomer } from '../../domain/customers/registration.js';
+import { registerCustomer } from '../../domain/customers/index.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { correlationIdOf, httpFunction } from '../shared/chain.js';
 import { header, json, rawBody, validate } from '../shared/http.js';

@@ -14,16 +14,16 @@ import { parseJsonBytes, rawBody } from '../shared/http.js';
 import { correlationIdOf } from '../shared/chain.js';
 import { ports } from '../shared/ports.js';
 import { routeRoles } from '../shared/route-auth.js';
-import { DynamoKnowledgeStore } from '../../adapters/knowledge/dynamo-knowledge.js';
-import { describeCustomerKnowledge } from '../../domain/knowledge/knowledge.js';
+import { DynamoKnowledgeStore, KNOWLEDGE_KEEPER } from '../../adapters/knowledge/index.js';
+import { describeCustomerKnowledge } from '../../domain/knowledge/index.js';
 import { CustomerPatch, CustomerRegistration } from '../../api/schemas.js';
-import { commerceStore } from '../../adapters/commerce/dynamo-orders.js';
+import { commerceStore } from '../../adapters/commerce/index.js';
 import { duplicateRegistration, formSignup, refuseUnpatchableFields, registerCustomer, updateCustomerProfile } from '../../domain/customers/registration.js';
 
 const view = (c: Customer) => CustomerView.parse(c);
 const timelineView = (e: TimelineEntry) => ({ ...e.item, type: e.type, occurredAt: e.occurredAt });
 
-const knowledgeReader = { knowledge: new DynamoKnowledgeStore(FUNCTIONS.customerKnowledge.id), clock: ports.clock };
+const knowledgeReader = { knowledge: new DynamoKnowledgeStore(KNOWLEDGE_KEEPER), clock: ports.clock };
 /** Time a merge leaves itself to answer: past it, the merge stops between steps and answers 202. */
 const MERGE_MARGIN_MS = 2_000;
 

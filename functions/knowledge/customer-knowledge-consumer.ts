@@ -4,7 +4,7 @@
  * transaction as the effect), so redeliveries change nothing.
  */
 import { z } from 'zod';
-import { DynamoAffinityStore, dynamoKnowledgePorts } from '../../adapters/knowledge/dynamo-knowledge.js';
+import { DynamoAffinityStore, dynamoKnowledgePorts, KNOWLEDGE_KEEPER } from '../../adapters/knowledge/dynamo-knowledge.js';
 import {
   applyConsentChange,
   applyInteraction,
@@ -37,7 +37,7 @@ import { FUNCTIONS } from '../../wiring/functions.js';
 import { queueConsumer } from '../shared/chain.js';
 import { ports as shared } from '../shared/ports.js';
 
-const ports = dynamoKnowledgePorts(FUNCTIONS.customerKnowledge.id, shared);
+const ports = dynamoKnowledgePorts(KNOWLEDGE_KEEPER, shared);
 const knowledge = ports.knowledge;
 const affinity = new DynamoAffinityStore();
 

@@ -3,7 +3,7 @@
  * product recommendations, for the caller's tenant only.
  */
 import { KnowledgeJobView, KnowledgeSettingsInput, KnowledgeSettingsView, KnowledgeStatsView, RecommendationQuery } from '../../api/schemas.js';
-import { DynamoAffinityStore, dynamoKnowledgePorts, DynamoKnowledgeStore } from '../../adapters/knowledge/dynamo-knowledge.js';
+import { DynamoAffinityStore, dynamoKnowledgePorts, DynamoKnowledgeStore, KNOWLEDGE_KEEPER } from '../../adapters/knowledge/dynamo-knowledge.js';
 import { NotFound } from '../../domain/shared/errors.js';
 import { requestRecompute, type KnowledgeJob, type KnowledgeSettings } from '../../domain/knowledge/knowledge.js';
 import { recommendProducts } from '../../domain/knowledge/recommendations.js';
@@ -13,8 +13,8 @@ import { authorize, json, parseJsonBytes, pathParam, rawBody, validate, type Htt
 import { ports as shared } from '../shared/ports.js';
 import { routeRoles } from '../shared/route-auth.js';
 
-const jobs = dynamoKnowledgePorts(FUNCTIONS.customerKnowledge.id, shared);
-const knowledge = new DynamoKnowledgeStore(FUNCTIONS.customerKnowledge.id);
+const jobs = dynamoKnowledgePorts(KNOWLEDGE_KEEPER, shared);
+const knowledge = new DynamoKnowledgeStore(KNOWLEDGE_KEEPER);
 const affinity = new DynamoAffinityStore();
 
 const jobView = ({ tenantId: _tenant, ...job }: KnowledgeJob) => KnowledgeJobView.parse(job);

@@ -5,7 +5,7 @@
 import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../../api/schemas.js';
 import { erasureRequests, personalData } from '../../adapters/privacy/dynamo-erasure.js';
 import { privacySettings } from '../../adapters/privacy/dynamo-retention.js';
-import { userActor } from '../../domain/audit/audit.js';
+import { userActor } from '../../domain/audit/index.js';
 import { requestErasure, type ErasureRequest } from '../../domain/privacy/erasure.js';
 import { NotFound } from '../../domain/shared/errors.js';
 import { exportCustomer } from '../../domain/privacy/export.js';

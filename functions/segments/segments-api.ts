@@ -3,10 +3,10 @@
  * through members, for the caller's tenant only.
  */
 import { MemberPageQuery, SegmentCreate, SegmentPreviewQuery, SegmentView } from '../../api/schemas.js';
-import { dynamoKnowledgePorts } from '../../adapters/knowledge/dynamo-knowledge.js';
+import { dynamoKnowledgePorts, KNOWLEDGE_KEEPER } from '../../adapters/knowledge/index.js';
 import { segmentStore } from '../../adapters/segments/dynamo-segments.js';
 import { NotFound } from '../../domain/shared/errors.js';
-import { startSegmentBackfill } from '../../domain/knowledge/knowledge.js';
+import { startSegmentBackfill } from '../../domain/knowledge/index.js';
 import { defineSegment, getSegment, previewSegment, segmentMembers, type SegmentDefinition, type SegmentPorts } from '../../domain/segments/segments.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { correlationIdOf, httpFunction, meterTenant } from '../shared/chain.js';
@@ -14,7 +14,7 @@ import { authorize, json, parseJsonBytes, pathParam, rawBody, validate, type Htt
 import { ports as shared } from '../shared/ports.js';
 import { routeRoles } from '../shared/route-auth.js';
 
-const jobs = dynamoKnowledgePorts(FUNCTIONS.customerKnowledge.id, shared);
+const jobs = dynamoKnowledgePorts(KNOWLEDGE_KEEPER, shared);
 const view = ({ tenantId: _tenant, ...segment }: SegmentDefinition) => SegmentView.parse(segment);
 
 export const handler = httpFunction(FUNCTIONS.segmentsApi.id, async (event: HttpEvent) => {

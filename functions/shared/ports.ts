@@ -2,14 +2,14 @@
  * The production wiring of the domain's ports, built once per Lambda container.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoCustomerRepository, DynamoInteractionRepository, DynamoTenantDirectory } from '../../adapters/customers/dynamo-customers.js';
+import { DynamoCustomerRepository, DynamoInteractionRepository, DynamoTenantDirectory } from '../../adapters/customers/index.js';
 import { eventPublisher } from '../../adapters/shared/event-publisher.js';
 import { secretStore } from '../../adapters/shared/secrets.js';
-import { lexiconTextAnalyzer } from '../../adapters/social/lexicon-text-analyzer.js';
-import { auditLog } from '../../adapters/audit/dynamo-audit.js';
-import { consentRepository } from '../../adapters/consent/dynamo-consent.js';
-import { DynamoMergeStore } from '../../adapters/customers/dynamo-merge.js';
-import { mergeOnSharedIdentity } from '../../domain/customers/merge.js';
+import { lexiconTextAnalyzer } from '../../adapters/social/index.js';
+import { auditLog } from '../../adapters/audit/index.js';
+import { consentRepository } from '../../adapters/consent/index.js';
+import { DynamoMergeStore } from '../../adapters/customers/index.js';
+import { mergeOnSharedIdentity } from '../../domain/customers/index.js';
 import type { Clock, IdGenerator } from '../../domain/shared/ports.js';
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -2,7 +2,7 @@
  * The first step of every webhook: the tenant named in the path, and its webhook secrets. An unknown tenant
  * (or one without secrets) is a 404 before anything else is read; a known one is billed for the invocation.
  */
-import { commerceStore } from '../../adapters/commerce/dynamo-orders.js';
+import { commerceStore } from '../../adapters/commerce/index.js';
 import { NotFound } from '../../domain/shared/errors.js';
 import { meterTenant } from './chain.js';
 import { pathParam, type HttpEvent } from './http.js';

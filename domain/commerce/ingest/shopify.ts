@@ -10,7 +10,7 @@ import { InvalidInput } from '../../shared/errors.js';
 import type { IdentityInput } from '../../customers/identity.js';
 import { absDecimal, isPositive, sumDecimals, type Money } from '../../shared/money.js';
 import { CurrencyCode, DecimalText, OffsetTime, StoreId, type OrderLine, type OrderRefund, type OrderSnapshot, type RefundNotice } from '../orders.js';
-import { contactIdentities } from '../../customers/registration.js';
+import { contactIdentities } from '../../customers/index.js';
 
 export const SHOPIFY_TOPICS = ['orders/create', 'orders/paid', 'orders/cancelled', 'refunds/create', 'customers/create', 'customers/update'] as const;
 export type ShopifyTopic = (typeof SHOPIFY_TOPICS)[number];

@@ -13,7 +13,7 @@ import { Money as MoneySchema, type InteractionKind } from '../../../events/cata
 import { InvalidInput, Unauthorized } from '../../shared/errors.js';
 import type { IdentityInput } from '../../customers/identity.js';
 import type { OrderSnapshot, RefundNotice } from '../orders.js';
-import { contactIdentities, type Identification, type Signup, type WebAction } from '../../customers/registration.js';
+import { contactIdentities, type Identification, type Signup, type WebAction } from '../../customers/index.js';
 import { hmacMatches } from '../../shared/signatures.js';
 
 /** Timestamps further than this from our clock are refused (replay protection). */

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { IdentityInput } from '../../customers/identity.js';
 import { absDecimal, compareDecimal } from '../../shared/money.js';
 import { CurrencyCode, DecimalText, GmtTime, StoreId, type OrderLine, type OrderRefund, type OrderSnapshot } from '../orders.js';
-import { contactIdentities } from '../../customers/registration.js';
+import { contactIdentities } from '../../customers/index.js';
 
 export const WOOCOMMERCE_TOPICS = ['order.created', 'order.updated', 'customer.created'] as const;
 export type WooTopic = (typeof WOOCOMMERCE_TOPICS)[number];
