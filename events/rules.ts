@@ -19,7 +19,7 @@ import {
   type EventDefinition,
 } from './catalog.js';
 import type { QueueName } from '../wiring/queues.js';
-import { CAMPAIGN_RULES } from '../wiring/campaigns/rules.js';
+import { CAMPAIGN_RULES } from './campaigns/rules.js';
 
 export interface RuleDeclaration {
   /** Logical name; the CDK construct id and the local bus both use it. */

@@ -10,7 +10,7 @@ import type { AttributionStore } from '../../domain/campaigns/attribution.js';
 import { keys, unpart } from '../../store/keys.js';
 import { campaignRepository } from './dynamo-campaigns.js';
 import { campaignKeys } from '../../store/keys/campaigns.js';
-import { DynamoMessageStore } from '../social/dynamo-messages.js';
+import { DynamoMessageStore } from '../social/index.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
 
 const messages = new DynamoMessageStore();

@@ -3,7 +3,7 @@
  * cancel. Each writes the campaign and one history entry together (a new version), and is audited.
  */
 import type { z } from 'zod';
-import { recordAudit, userActor } from '../audit/audit.js';
+import { recordAudit, userActor } from '../audit/index.js';
 import type { Actor } from '../shared/auth.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import type { Page } from '../shared/model.js';

@@ -20,7 +20,7 @@
  * never sends twice. A message whose provider refuses (after retries) counts as failed, never as sent.
  */
 import { buildEvent, CampaignCompleted, MessageSent } from '../../events/catalog.js';
-import { marketingAllowed } from '../consent/consent.js';
+import { marketingAllowed } from '../consent/index.js';
 import type { Customer } from '../shared/model.js';
 import type { Clock, EventPublisher } from '../shared/ports.js';
 import { PermanentSendError, sendWithRetry, type MessageSender, type OutgoingMessage } from '../shared/messaging.js';

@@ -7,13 +7,13 @@ import { loadCampaignSettings, runCounters, saveCampaignSettings } from '../../a
 import { approveCampaign, cancelCampaign, commentOnCampaign, createCampaign, editCampaign, launchCampaign, loadCampaign, rejectCampaign, submitCampaign } from '../../domain/campaigns/document.js';
 import type { Campaign } from '../../domain/campaigns/model.js';
 import { campaignResults } from '../../domain/campaigns/results.js';
-import { recordAudit, userActor } from '../../domain/audit/audit.js';
+import { recordAudit, userActor } from '../../domain/audit/index.js';
 import { NotFound } from '../../domain/shared/errors.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { correlationIdOf, httpFunction, meterTenant } from '../shared/chain.js';
 import { authorize, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent } from '../shared/http.js';
 import { routeRoles } from '../shared/route-auth.js';
-import { publicApiUrl } from '../../adapters/consent/consent-config.js';
+import { publicApiUrl } from '../../adapters/consent/index.js';
 import { campaignCloudCost } from './cost.js';
 import { campaignPorts } from './ports.js';
 

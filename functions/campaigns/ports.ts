@@ -5,12 +5,12 @@
 import { campaignRepository } from '../../adapters/campaigns/dynamo-campaigns.js';
 import { dynamoRunStore, runCounters } from '../../adapters/campaigns/dynamo-run.js';
 import { campaignRunner } from '../../adapters/campaigns/runner.js';
-import { consentTokenSettings, publicApiUrl } from '../../adapters/consent/consent-config.js';
+import { consentTokenSettings, publicApiUrl } from '../../adapters/consent/index.js';
 import { messageSender } from '../../adapters/messaging/index.js';
 import { registerCloudMessageSenders } from '../../adapters/messaging/cloud.js';
 import type { CampaignPorts } from '../../domain/campaigns/document.js';
 import { PAGE_SIZE, type RunPorts } from '../../domain/campaigns/run.js';
-import { buildUnsubscribeLink, listUnsubscribeHeaders } from '../../domain/consent/consent-tokens.js';
+import { buildUnsubscribeLink, listUnsubscribeHeaders } from '../../domain/consent/index.js';
 import { ports as shared } from '../shared/ports.js';
 
 // in AWS the providers send; the local runtime sets the outbox over them

@@ -1,8 +1,8 @@
 /**
  * The campaigns context's event rules (spread into events/rules.ts RULES).
  */
-import { ConsentChanged, OrderPlaced, OrderRefunded } from '../../events/catalog.js';
-import type { RuleDeclaration } from '../../events/rules.js';
+import { ConsentChanged, OrderPlaced, OrderRefunded } from '../catalog.js';
+import type { RuleDeclaration } from '../rules.js';
 
 export const CAMPAIGN_RULES: readonly RuleDeclaration[] = [
   {
