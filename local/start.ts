@@ -3,7 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { JavaMissing } from './dynamodb.js';
-import { startLocalRuntime, type LocalRuntime } from './runtime.js';
+import type { LocalRuntime } from './runtime.js';
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.local');
 const port = Number(process.env.PORT ?? 3000);
@@ -25,6 +25,8 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 try {
+  // loaded after the handlers are in: the runtime's module graph (every function) takes seconds on a busy machine
+  const { startLocalRuntime } = await import('./runtime.js');
   runtime = await startLocalRuntime({ port, dataDir });
   if (stopRequested) {
     stopRequested = false;
