@@ -147,6 +147,10 @@ export class StatelessStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'It is the dead-letter queue of the scheduled rules\' targets: schedule invocations that failed every retry land here.',
     });
+    Validations.of(scheduleDeadLetters.node.defaultChild!).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'A dead-letter queue itself: what lands here is inspected and re-run by hand, not redriven again.',
+    });
     this.schedules = SCHEDULES.map((schedule) => {
       const fn = houseFunctionFor(schedule.function).function;
       Validations.of(fn.node.defaultChild!).acknowledge({

@@ -25,6 +25,8 @@ export const BOUNDED_CONTEXTS = {
   Campaigns: ['campaignsApi', 'campaignStep', 'campaignAttribution'],
   Platform: ['openApi'],
   Service: ['serviceApi', 'serviceTickets', 'serviceSlaBreaches'],
+  // what the cloud costs each tenant, feature and campaign: the cost API and the budget check
+  Finance: ['financeApi', 'budgetCheck'],
 } as const satisfies Record<string, readonly FunctionKey[]>;
 
 export type BoundedContextName = keyof typeof BOUNDED_CONTEXTS;
