@@ -59,6 +59,15 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   return Buffer.concat(chunks);
 }
 
+/** The decoded path segment, or undefined when its percent-encoding is malformed (e.g. `%E0%A4%A`). */
+export function decodePathSegment(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface LocalApiOptions {
   port: number;
   host?: string;
@@ -105,7 +114,13 @@ export function startHttpServer(options: LocalApiOptions): Promise<{ server: Ser
     }
 
     const values = match.pattern.exec(url.pathname)!.slice(1);
-    const pathParameters = Object.fromEntries(match.params.map((name, i) => [name, decodeURIComponent(values[i]!)]));
+    const pathParameters: Record<string, string> = {};
+    for (const [i, name] of match.params.entries()) {
+      const decoded = decodePathSegment(values[i]!);
+      // API Gateway answers 400 to a path whose percent-encoding is malformed; so does the local gateway.
+      if (decoded === undefined) return sendJson(res, 400, { error: { code: 'bad_request', message: `Malformed percent-encoding in path parameter ${name}` } });
+      pathParameters[name] = decoded;
+    }
     const query: Record<string, string> = {};
     for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
     const textual = isTextual(headers['content-type']);

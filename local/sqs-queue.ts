@@ -462,6 +462,8 @@ export interface PollerOptions {
   reportBatchItemFailures: boolean;
   /** Upper bound on the idle wait between polls (sends wake the poller at once). Default 50. */
   pollIntervalMs?: number;
+  /** Bound on one invocation (real ms); default the queue's visibility timeout. Past it the batch counts as failed. */
+  invocationTimeoutMs?: number;
   /** Called when the handler throws/rejects (the whole batch is retried). Default: console.error. */
   onError?: (error: unknown, event: SQSEvent) => void;
   /** Called for a response Lambda would ignore or treat as a failure. Default: console.warn. */
@@ -482,6 +484,14 @@ export interface Poller {
    * Rejects after `timeoutMs`, or at once if the poller is stopped while messages remain.
    */
   drain(opts?: DrainOptions): Promise<void>;
+}
+
+/** The handler did not settle within the visibility timeout (Lambda's "Task timed out"). */
+export class InvocationTimeoutError extends Error {
+  override name = 'InvocationTimeoutError';
+  constructor(queueName: string, ms: number) {
+    super(`handler for ${queueName} did not finish within ${ms} ms; its messages will be delivered again`);
+  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -555,7 +565,7 @@ export function startPoller(
 
     let response: unknown;
     try {
-      response = await handler(event);
+      response = await withinVisibility(handler(event));
     } catch (err) {
       onError(err, event);
       return; // whole batch becomes visible again after the visibility timeout
@@ -591,6 +601,23 @@ export function startPoller(
       failed.add(id);
     }
     await deleteAll(batch.filter((m) => !failed.has(m.messageId)));
+  }
+
+  /**
+   * The invocation is bounded by the queue's visibility timeout, as Lambda bounds it by the function timeout: a
+   * handler that hangs (or whose promise never settles) counts as failed once its messages are visible again, so
+   * the poller goes on and redelivers them (then dead-letters them after maxReceiveCount) exactly as SQS does.
+   * A late settlement changes nothing: its receipt handles are stale by then.
+   */
+  function withinVisibility<T>(invocation: Promise<T>): Promise<T> {
+    const limitMs = opts.invocationTimeoutMs ?? queue.visibilityTimeoutSeconds * 1000;
+    if (!(limitMs > 0)) return invocation;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new InvocationTimeoutError(queue.name, limitMs)), limitMs);
+    });
+    invocation.catch(() => undefined); // an abandoned invocation that rejects later is not an unhandled rejection
+    return Promise.race([invocation, timeout]).finally(() => clearTimeout(timer));
   }
 
   async function deleteAll(messages: ReceivedMessage[]): Promise<void> {

@@ -336,7 +336,12 @@ export async function previewSegment(
   sampleSize: number,
 ): Promise<SegmentPreview> {
   const segment = await getSegment(ports, tenantId, segmentId);
-  const [count, page] = await Promise.all([ports.segments.count(tenantId, segmentId), ports.segments.members(tenantId, segmentId, sampleSize)]);
+  // A sample of 0 (also `sample=` and `-0`) asks for the count alone: a store never receives a limit below 1.
+  const wanted = Math.trunc(sampleSize) > 0 ? Math.trunc(sampleSize) : 0;
+  const [count, page] = await Promise.all([
+    ports.segments.count(tenantId, segmentId),
+    wanted > 0 ? ports.segments.members(tenantId, segmentId, wanted) : Promise.resolve({ items: [] as string[] }),
+  ]);
   const customers = await Promise.all(page.items.map((id) => ports.customers.get(tenantId, id)));
   return {
     segmentId,

@@ -113,6 +113,9 @@ export function parseJsonExact(bytes: Buffer | string): unknown {
   try {
     return JSON.parse(text, function keepExact(this: unknown, _key: string, value: unknown, context?: { source?: string }) {
       if (typeof value !== 'number' || context?.source === undefined) return value;
+      // An integer beyond 2^53 keeps its source digits whatever its value, even when the rounded number happens
+      // to print back the same text (820982911946154500): a number there would already be a different id.
+      if (/^-?\d+$/.test(context.source) && !Number.isSafeInteger(value)) return context.source;
       return String(value) === context.source ? value : context.source;
     } as (this: unknown, key: string, value: unknown) => unknown);
   } catch {

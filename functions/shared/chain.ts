@@ -162,7 +162,9 @@ export function queueConsumer<D extends EventDefinition>(
         });
       };
       try {
-        return await processPartialResponse(event, recordHandler, processor, { context });
+        const response = await processPartialResponse(event, recordHandler, processor, { context });
+        logFailedRecords(functionName, processor);
+        return response;
       } finally {
         // the batch is one Lambda request, one ReceiveMessage and one DeleteMessageBatch (derived): shared
         // out to the batch's tenants by record count, as its duration is
@@ -184,4 +186,29 @@ export function queueConsumer<D extends EventDefinition>(
       }
     });
   return chain;
+}
+
+/**
+ * One log line per failed record (a parse failure or a handler error alike): its error name, the event id and the
+ * receive count, so a record that goes on to be retried or dead-lettered never vanishes silently.
+ */
+export function logFailedRecords(functionName: string, processor: { errors: Error[]; failureMessages: unknown[] }): void {
+  processor.failureMessages.forEach((failed, i) => {
+    const record = failed as Partial<SQSRecord>;
+    const error = processor.errors[i];
+    let eventId: string | undefined;
+    try {
+      const body: unknown = typeof record.body === 'string' ? JSON.parse(record.body) : record.body;
+      eventId = (body as { id?: string } | undefined)?.id;
+    } catch {
+      eventId = undefined;
+    }
+    logger.error('queue record failed', {
+      function: functionName,
+      errorName: error?.name ?? 'Error',
+      eventId,
+      messageId: record.messageId,
+      receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+    });
+  });
 }
