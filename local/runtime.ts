@@ -117,6 +117,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         batchSize: declaration.consumer.batchSize,
         maxBatchingWindowMs: declaration.consumer.maxBatchingWindowSeconds * 1000,
         reportBatchItemFailures: true,
+        // Lambda ends an invocation at the function's timeout (the declared visibility timeout is six times it; tests
+        // shorten the visibility for quick redelivery, which must not cut a working consumer short)
+        invocationTimeoutMs: Math.min(fn.timeoutSeconds, declaration.visibilityTimeoutSeconds) * 1000,
       }),
     );
   }

@@ -62,6 +62,15 @@ export const REFERENCES: Readonly<Record<string, (tenantId: string, timelineItem
       owner: { path: '#data.#owner', names: { '#data': 'data', '#owner': 'customerId' }, read: (t) => (t.data as { customerId?: unknown } | undefined)?.customerId },
     };
   },
+  /** A service ticket on the timeline (its conversation, replies and notes). */
+  Ticket: (tenantId, item) => {
+    const data = item.data as { ticketId?: unknown } | undefined;
+    if (item.type !== 'ticket' || typeof data?.ticketId !== 'string') return undefined;
+    return {
+      key: keys.ticket(tenantId, data.ticketId),
+      owner: { path: '#data.#owner', names: { '#data': 'data', '#owner': 'customerId' }, read: (t) => (t.data as { customerId?: unknown } | undefined)?.customerId },
+    };
+  },
   /** A YouTube video the person uploaded (their notifications' ids): found from their video interactions. */
   YoutubeVideo: (tenantId, item) => {
     const data = item.data as { channel?: unknown; postId?: unknown } | undefined;

@@ -4,7 +4,7 @@
  * the test's own table, and in-memory fakes of the privacy ports for unit tests.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../adapters/dynamo/client.js';
 import { DynamoMessageStore } from '../../adapters/social/dynamo-messages.js';
 import { REFERENCES } from '../../adapters/privacy/dynamo-erasure.js';
@@ -12,7 +12,7 @@ import type { ErasureCounts, ErasureRequest, ErasureRequests, IdentityRef, Perso
 import type { Customer } from '../../domain/shared/model.js';
 import type { RetainedInteraction, RetentionStore } from '../../domain/privacy/retention.js';
 import { ports } from '../../functions/shared/ports.js';
-import { ENTITIES, keys, type Key } from '../../store/keys.js';
+import { campaignKeys, ENTITIES, keys, type Key } from '../../store/keys.js';
 import { confirmationLinkFor } from './consent.js';
 import type { TestRuntime } from './runtime.js';
 import { bigId, postEvent, postShopify, shopifyOrderBody } from './stores.js';
@@ -71,6 +71,8 @@ export function identitiesOf(p: Person): IdentityRef[] {
  * (merged-away record, video record), knowledge and segment memberships (after the queues drain).
  * `watchYoutubeChannel(tenant, ytChannel)` must have run before the file's first webhook.
  */
+const tableNameOf = (rt: TestRuntime) => rt.tableName;
+
 export async function makePerson(rt: TestRuntime, tenant: Tenant, ytChannel: string, opts: { consent?: boolean } = {}): Promise<Person> {
   const tag = unique();
   const admin = api(rt.url, tenant.tokens.admin);
@@ -129,12 +131,33 @@ export async function makePerson(rt: TestRuntime, tenant: Tenant, ytChannel: str
   const messageId = `wamid.${tag}`;
   await new DynamoMessageStore().createOutboundMessage({ tenantId: tenant.tenantId, channel: 'whatsapp', providerMessageId: messageId, customerId, createdAt: new Date().toISOString() });
 
+  // a campaign message to them, as the campaign run's send ledger records it before sending
+  await documentClient().send(
+    new PutCommand({
+      TableName: tableNameOf(rt),
+      Item: {
+        ...campaignKeys.sendLedger(tenant.tenantId, customerId, 'email', `privacy-campaign-${tag}`),
+        entity: 'SendLedger',
+        data: { tenantId: tenant.tenantId, customerId, channel: 'email', campaignId: `privacy-campaign-${tag}`, status: 'sent', arm: 'A', at: new Date().toISOString(), providerMessageId: `outbox-${tag}` },
+      },
+    }),
+  );
+
   // a YouTube video by their channel, a customer of its own until merged into them
   const feed = videoFeed({ videoId: videoId(), channelId: ytChannel, title: texts[2], authorName: name });
   expect200(await postYoutube(rt.url, tenant.tenantId, feed, { secret: tenant.secrets.youtube.secret }), 'youtube');
   const yt = await admin(`/v1/customers?channel=youtube&externalId=${ytChannel}`);
   const mergedId = yt.body.items[0].id as string;
   await rt.drain(30_000);
+  // a loyalty redemption of the sign-up points (the welcome pack gave them)
+  const reward = await admin('/v1/loyalty/rewards', { method: 'POST', body: JSON.stringify({ name: `privacy mug ${tag}`, cost: 10, stock: 5 }) });
+  expectStatus(reward, 201, 'reward');
+  const redemption = await admin(`/v1/customers/${customerId}/loyalty/redemptions`, {
+    method: 'POST',
+    headers: { 'idempotency-key': `privacy-${tag}` },
+    body: JSON.stringify({ rewardId: reward.body.rewardId }),
+  });
+  expectStatus(redemption, 201, 'redemption');
   const merged = await admin(`/v1/customers/${customerId}/merge`, { method: 'POST', body: JSON.stringify({ mergeWith: mergedId }) });
   if (merged.status !== 200) throw new Error(`merge: ${merged.status} ${JSON.stringify(merged.body)}`);
   await rt.drain(30_000);
