@@ -26,7 +26,7 @@ function Search({ query }: { query: URLSearchParams }) {
     <form class="search" onSubmit={submit} role="search" aria-label="Find a customer">
       <label>
         Find by
-        <select name="by" value={by} onChange={(e) => setBy((e.target as HTMLSelectElement).value)}>
+        <select name="by" aria-label="Find by" value={by} onChange={(e) => setBy((e.target as HTMLSelectElement).value)}>
           <option value="email">e-mail</option>
           <option value="phone">phone</option>
           <option value="identity">channel + handle / external id</option>
@@ -35,14 +35,14 @@ function Search({ query }: { query: URLSearchParams }) {
       {by === 'identity' && (
         <label>
           Channel
-          <select name="channel" value={query.get('channel') ?? 'facebook'}>
+          <select name="channel" aria-label="Channel" value={query.get('channel') ?? 'facebook'}>
             {IDENTITY_CHANNELS.map((c) => <option key={c}>{c}</option>)}
           </select>
         </label>
       )}
       <label>
         {by === 'email' ? 'E-mail' : by === 'phone' ? 'Phone (E.164)' : 'External id'}
-        <input name="value" required value={query.get('value') ?? ''} type="text" inputMode={by === 'email' ? 'email' : by === 'phone' ? 'tel' : 'text'} autoComplete="off" />
+        <input name="value" aria-label={by === 'email' ? 'E-mail' : by === 'phone' ? 'Phone' : 'External id'} required value={query.get('value') ?? ''} type="text" inputMode={by === 'email' ? 'email' : by === 'phone' ? 'tel' : 'text'} autoComplete="off" />
       </label>
       <button type="submit" class="primary">
         Search

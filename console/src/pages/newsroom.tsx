@@ -48,21 +48,21 @@ function Newsroom(_: PageProps) {
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <label>
           Channel
-          <select name="channel" onChange={set('channel')} value={filters.channel ?? ''}>
+          <select name="channel" aria-label="Channel" onChange={set('channel')} value={filters.channel ?? ''}>
             <option value="">all</option>
             {CHANNELS.map((c) => <option key={c}>{c}</option>)}
           </select>
         </label>
         <label>
           Sentiment
-          <select name="sentiment" onChange={set('sentiment')} value={filters.sentiment ?? ''}>
+          <select name="sentiment" aria-label="Sentiment" onChange={set('sentiment')} value={filters.sentiment ?? ''}>
             <option value="">all</option>
             {SENTIMENTS.map((c) => <option key={c}>{c}</option>)}
           </select>
         </label>
         <label>
           Intent
-          <select name="intent" onChange={set('intent')} value={filters.intent ?? ''}>
+          <select name="intent" aria-label="Intent" onChange={set('intent')} value={filters.intent ?? ''}>
             <option value="">all</option>
             {INTENTS.map((c) => <option key={c}>{c}</option>)}
           </select>
