@@ -9,6 +9,7 @@ import { documentClient, setDocumentClient, tableName } from '../adapters/dynamo
 import { setEventPublisher } from '../adapters/shared/event-publisher.js';
 import { flushUsage } from '../adapters/shared/usage.js';
 import { OutboxEmailSender, setEmailSender } from '../adapters/shared/email.js';
+import { OutboxReplySender, setReplySender } from '../adapters/service/replies.js';
 import { OutboxMessageSender } from '../adapters/messaging/outbox.js';
 import { setMessageSender } from '../adapters/messaging/index.js';
 import { setSecretStore } from '../adapters/shared/secrets.js';
@@ -95,6 +96,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   process.env.SUPPRESSION_PEPPER = state.suppressionPepper;
   setEmailSender(new OutboxEmailSender(join(options.dataDir, 'outbox')));
   setMessageSender(new OutboxMessageSender(join(options.dataDir, 'outbox')));
+  // service replies (Graph API, WhatsApp Cloud API, X) land in the same outbox
+  setReplySender(new OutboxReplySender(join(options.dataDir, 'outbox')));
 
   // 4. queues (with their DLQs) and their consumers, as declared
   const queues = new Map<QueueName, { queue: LocalQueue; dlq: LocalQueue }>();
@@ -179,6 +182,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       setSecretStore(undefined);
       setEmailSender(undefined);
       setMessageSender(undefined);
+      setReplySender(undefined);
       documentClient().destroy();
       setDocumentClient(undefined);
       await dynamo?.stop();
