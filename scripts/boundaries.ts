@@ -22,7 +22,7 @@ export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
 const BASELINE = join(ROOT, '.dependency-cruiser-known-violations.json');
 /** The folders whose imports are checked. */
-export const CHECKED = ['domain', 'functions', 'adapters', 'api', 'wiring', 'events', 'store', 'bench', 'local', 'infra', 'scripts', 'test'];
+export const CHECKED = ['domain', 'functions', 'adapters', 'api', 'wiring', 'events', 'store', 'bench', 'local', 'infra', 'scripts', 'test', 'console'];
 const SKIP = new Set(['node_modules', 'cdk.out', '.local', 'fixtures']);
 
 export interface Violation {
@@ -39,15 +39,18 @@ function tsFiles(dir: string, out: string[] = []): string[] {
     if (SKIP.has(name)) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) tsFiles(path, out);
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
+    else if ((name.endsWith('.ts') || name.endsWith('.tsx')) && !name.endsWith('.d.ts')) out.push(path);
   }
   return out;
 }
 
-/** JSON files the code imports as data (`finance/prices/*.json`). */
+/** Files the code imports that are not code: the price table (`finance/prices/*.json`), the console's CSS. */
 function jsonImports(root: string): string[] {
   const dir = join(root, 'finance', 'prices');
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => join(dir, n)) : [];
+  const prices = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => join(dir, n)) : [];
+  // and the console's style sheets, which its entry imports for esbuild to bundle
+  const styles = join(root, 'console', 'src');
+  return [...prices, ...(existsSync(styles) ? readdirSync(styles).filter((n) => n.endsWith('.css')).map((n) => join(styles, n)) : [])];
 }
 
 /** A mirror path back to the source's (`.ts`), or a package's name for a file inside node_modules. */
@@ -64,11 +67,13 @@ export function checkBoundaries(options: { root?: string; folders?: string[]; ig
   try {
     for (const file of folders.flatMap((f) => tsFiles(join(root, f)))) {
       const { code } = transformSync(readFileSync(file, 'utf8'), {
-        loader: 'ts',
+        loader: file.endsWith('.tsx') ? 'tsx' : 'ts',
+        jsx: 'automatic',
+        jsxImportSource: 'preact',
         format: 'esm',
         tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
       });
-      const target = join(mirror, relative(root, file)).replace(/\.ts$/, '.js');
+      const target = join(mirror, relative(root, file)).replace(/\.tsx?$/, '.js');
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, code);
     }
