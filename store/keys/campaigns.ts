@@ -7,10 +7,10 @@
  *   person's sends on a channel across every campaign with one Query, attribution finds the campaigns that
  *   reached a buyer the same way, and erasure deletes it with the rest of the person.
  */
-/** Escapes `#` like store/keys.ts `part` (not imported: store/keys.ts imports this file; a unit test keeps the two equal). */
-export function part(value: string | number): string {
-  return String(value).replaceAll('%', '%25').replaceAll('#', '%23');
-}
+import { part } from './common.js';
+
+/** The one escaping of every key module (store/keys/common.ts), re-exported for the campaign tests. */
+export { part };
 
 const T = (tenantId: string) => `T#${part(tenantId)}`;
 const C = (tenantId: string, campaignId: string) => `${T(tenantId)}#CAMPAIGN#${part(campaignId)}`;
