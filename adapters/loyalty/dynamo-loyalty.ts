@@ -138,6 +138,25 @@ export class DynamoLoyaltyStore implements LoyaltyStore {
     );
   }
 
+  async claimDelivery(tenantId: string, customerId: string, sourceId: string, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.loyaltySource(tenantId, customerId, sourceId),
+          UpdateExpression: 'SET deliveringUntil = :until',
+          ConditionExpression: 'attribute_exists(pk) AND delivered = :f AND (attribute_not_exists(deliveringUntil) OR deliveringUntil < :now)',
+          ExpressionAttributeValues: { ':until': now + leaseMs, ':now': now, ':f': false },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   async ledger(tenantId: string, customerId: string, limit: number, cursor?: string) {
     const pk = keys.customerPartition(tenantId, customerId);
     let start = cursor ? decode(cursor) : undefined;

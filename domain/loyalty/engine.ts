@@ -86,6 +86,11 @@ export interface LoyaltyStore {
   /** A source's marker: whether it was applied, and its outbox while undelivered. */
   source(tenantId: string, customerId: string, sourceId: string): Promise<{ outbox?: Outbox; delivered: boolean; result?: unknown } | undefined>;
   markDelivered(tenantId: string, customerId: string, sourceId: string): Promise<void>;
+  /**
+   * Takes the right to deliver a source's outbox for `leaseMs`: false while another delivery holds it (or it is
+   * done), so parallel redeliveries send a message once.
+   */
+  claimDelivery(tenantId: string, customerId: string, sourceId: string, leaseMs: number): Promise<boolean>;
   ledger(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<{ items: LedgerEntry[]; nextCursor: string | null }>;
   reward(tenantId: string, rewardId: string): Promise<Reward | undefined>;
   putReward(tenantId: string, reward: Reward): Promise<void>;
@@ -193,7 +198,21 @@ async function applySource(
   throw new Conflict('the loyalty account kept changing; try again');
 }
 
+/**
+ * Another delivery of the same source is sending its outbox: retry later (the queue redelivers; an API caller gets a
+ * 409 to repeat), by then it is done.
+ */
+export class DeliveryInProgress extends Conflict {}
+
+const DELIVERY_LEASE_MS = 60_000;
+
 async function deliver(ports: LoyaltyPorts, tenantId: string, customerId: string, sourceId: string, outbox: Outbox): Promise<void> {
+  if (outbox.events.length === 0 && outbox.messages.length === 0) return;
+  if (!(await ports.store.claimDelivery(tenantId, customerId, sourceId, DELIVERY_LEASE_MS))) {
+    const again = await ports.store.source(tenantId, customerId, sourceId);
+    if (again?.delivered) return;
+    throw new DeliveryInProgress(`the outbox of ${sourceId} is being delivered`);
+  }
   if (outbox.events.length > 0) await ports.publisher.publish(outbox.events);
   for (const message of outbox.messages) await sendWithRetry(ports.messages, message);
   await ports.store.markDelivered(tenantId, customerId, sourceId);
