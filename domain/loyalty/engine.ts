@@ -14,6 +14,7 @@ import type { Clock, EventPublisher } from '../shared/ports.js';
 import type { MessageSender, OutgoingMessage } from '../shared/messaging.js';
 import { sendWithRetry } from '../shared/messaging.js';
 import {
+  addCredit,
   applyAction,
   applyExpiry,
   applyPurchase,
@@ -27,7 +28,7 @@ import {
   type Outcome,
 } from './account.js';
 import { debit, expiringWithin, InsufficientPoints, restore, type Draw, type LedgerEntry } from './ledger.js';
-import { actionOfInteraction, DEFAULT_PROGRAM, expiryOf, ProgramInput, type LoyaltyAction, type Program } from './program.js';
+import { actionOfInteraction, DEFAULT_PROGRAM, ProgramInput, type LoyaltyAction, type Program } from './program.js';
 
 export interface Reward {
   rewardId: string;
@@ -371,9 +372,9 @@ export async function adjust(ports: LoyaltyPorts, ctx: LoyaltyContext & { actorI
   try {
     await applySource(ports, ctx, customerId, sourceId, ({ account, program }) => {
       if (input.points > 0) {
-        const lot = { lotId: entryIdOf(sourceId), kind: 'adjustment' as const, sourceId, ruleId: 'adjustment', programVersion: program.version, points: input.points, earnedAt: now, availableAt: now };
-        const { account: next, entry } = creditLot(account, program, lot, input.reason);
-        return settle({ ...next, lifetimeEarned: account.lifetimeEarned }, program, now, [entry], 0, {});
+        // a hand credit is neither earned nor qualifying: lifetime figures and tiers stay as they were
+        const credited = addCredit(account, program, { sourceId, ruleId: 'adjustment', kind: 'adjustment', points: input.points, at: now, reason: input.reason, qualifying: false }, entryIdOf(sourceId));
+        return settle({ ...credited.account, lifetimeEarned: account.lifetimeEarned }, program, now, [credited.entry], 0, {});
       }
       const d = debit(account.lots, -input.points, now, { entryId: entryIdOf(sourceId), kind: 'adjustment', sourceId, reason: input.reason });
       return settle({ ...account, lots: d.lots }, program, now, [d.entry], 0, {});
@@ -385,14 +386,6 @@ export async function adjust(ports: LoyaltyPorts, ctx: LoyaltyContext & { actorI
   return view(ports, ctx.tenantId, customerId);
 }
 
-function creditLot(account: LoyaltyAccount, program: Program, lot: { lotId: string; kind: 'adjustment'; sourceId: string; ruleId: string; programVersion: number; points: number; earnedAt: string; availableAt: string }, reason: string) {
-  const expiresAt = expiryOfProgram(program, lot.earnedAt);
-  const created = { ...lot, remaining: lot.points, ...(expiresAt && { expiresAt }) };
-  const entry: LedgerEntry = { entryId: lot.lotId, at: lot.earnedAt, points: lot.points, kind: 'adjustment', sourceId: lot.sourceId, reason, ruleId: 'adjustment', programVersion: program.version, lots: [{ lotId: lot.lotId, points: lot.points, availableAt: lot.availableAt, earnedAt: lot.earnedAt, ...(expiresAt && { expiresAt }) }] };
-  return { account: { ...account, lots: [...account.lots, created] }, entry };
-}
-
-const expiryOfProgram = (program: Program, at: string) => expiryOf(program.expiry, new Date(at));
 
 async function mustExist(ports: LoyaltyPorts, tenantId: string, customerId: string): Promise<Customer> {
   const customer = await ports.customers.get(tenantId, customerId);
