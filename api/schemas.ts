@@ -3,6 +3,7 @@
  * come from these schemas.
  */
 import { z } from 'zod';
+import { CONSENT_CHANNELS, CONSENT_PURPOSES, CONSENT_STATUSES, EVERY_CHANNEL, INTENTS } from '../domain/shared/vocabulary.js';
 import { Channel, InteractionKind, Stage } from '../events/catalog.js';
 import { RFM_CLASSES } from '../domain/knowledge/rfm.js';
 import { Condition as SegmentCondition, SegmentInput, SegmentRule } from '../domain/segments/segments.js';
@@ -79,7 +80,7 @@ export const InteractionView = z
     accountId: z.string().optional(),
     text: z.string().optional(),
     sentiment: z.number().min(-1).max(1).optional(),
-    intent: z.enum(['complaint', 'question', 'praise', 'purchase_intent', 'other']).optional(),
+    intent: z.enum(INTENTS).optional(),
     postId: z.string().optional(),
     parentId: z.string().optional(),
     occurredAt: z.string(),
@@ -144,6 +145,8 @@ export const CustomerRegistration = z
     externalIds: z.array(ExternalIdInput).max(10).optional(),
     /** Where the sign-up came from (form, landing page, campaign), for reports. */
     source: z.string().trim().min(1).max(100).optional(),
+    /** A loyalty member's referral code: the friend's first paid order that is not refunded completes the referral. */
+    referralCode: z.string().trim().min(4).max(32).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dashes').optional(),
     locale: Locale.optional(),
     tags: Tags.optional(),
     birthday: Birthday.optional(),
@@ -283,7 +286,7 @@ export const MergedCustomerPointer = z
 export const NewsroomQuery = z.object({
   channel: Channel.optional(),
   sentiment: z.enum(['positive', 'neutral', 'negative']).optional(),
-  intent: z.enum(['complaint', 'question', 'praise', 'purchase_intent', 'other']).optional(),
+  intent: z.enum(INTENTS).optional(),
   since: z.string().datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(16_384).optional(),
@@ -296,10 +299,10 @@ export const NewsroomPage = pageOf(NewsroomItemView, 'NewsroomPage');
 // Consent (GET/POST /v1/customers/{id}/consents, GET /consent/confirm, GET/POST /unsubscribe) and the
 // audit trail (GET /v1/audit)
 
-export const ConsentChannelName = z.enum(['email', 'sms', 'whatsapp', 'facebook', 'instagram', 'x']);
-export const ConsentPurposeName = z.enum(['marketing', 'social_profiling']);
-const ConsentScopeName = z.enum(['email', 'sms', 'whatsapp', 'facebook', 'instagram', 'x', 'all']);
-const ConsentStatusName = z.enum(['granted', 'withdrawn', 'pending']);
+export const ConsentChannelName = z.enum(CONSENT_CHANNELS);
+export const ConsentPurposeName = z.enum(CONSENT_PURPOSES);
+const ConsentScopeName = z.enum([...CONSENT_CHANNELS, EVERY_CHANNEL]);
+const ConsentStatusName = z.enum(CONSENT_STATUSES);
 
 export const ConsentChangeRequest = z
   .object({
@@ -456,11 +459,12 @@ function figureOf<V extends z.ZodType>(value: V) {
   });
 }
 
-const ConsentStateSummaryView = z.object({ status: z.enum(['granted', 'withdrawn', 'pending']), at: z.string(), recordId: z.string().optional(), confirmedAt: z.string().optional() });
+const ConsentStateSummaryView = z.object({ status: ConsentStatusName, at: z.string(), recordId: z.string().optional(), confirmedAt: z.string().optional() });
 
 export const ConsentSummaryView = z
   .object({
     social_profiling: ConsentStateSummaryView.optional(),
+    loyalty: ConsentStateSummaryView.optional(),
     marketing: z.record(z.string(), ConsentStateSummaryView).optional(),
   })
   .register(apiSchemas, { id: 'ConsentSummary' });

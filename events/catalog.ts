@@ -3,6 +3,7 @@
  * Producers, consumers, rules and tests import these definitions; nothing spells a detail-type by hand.
  */
 import { z } from 'zod';
+import { CONSENT_PURPOSES, CONSENT_STATUSES, INTENTS } from '../domain/shared/vocabulary.js';
 
 export const BUS_NAME = 'social-crm';
 
@@ -88,7 +89,13 @@ export const CustomerRegistered = defineEvent(
   'CustomerRegistered',
   Sources.customers,
   1,
-  z.object({ ...customerRef, channel: Channel, stage: Stage }),
+  z.object({
+    ...customerRef,
+    channel: Channel,
+    stage: Stage,
+    /** The loyalty member's code the person signed up with (the loyalty context resolves it). */
+    referralCode: z.string().max(64).optional(),
+  }),
 );
 export const CustomerUpdated = defineEvent(
   'CustomerUpdated',
@@ -109,8 +116,8 @@ export const ConsentChanged = defineEvent(
   z.object({
     ...customerRef,
     channel: z.string(),
-    purpose: z.enum(['marketing', 'social_profiling']),
-    status: z.enum(['granted', 'withdrawn', 'pending']),
+    purpose: z.enum(CONSENT_PURPOSES),
+    status: z.enum(CONSENT_STATUSES),
   }),
 );
 export const CustomerErased = defineEvent('CustomerErased', Sources.customers, 1, z.object({ ...customerRef, requestId: z.string() }));
@@ -134,7 +141,7 @@ export const InteractionRecorded = defineEvent(
     accountId: z.string().optional(),
     hasText: z.boolean(),
     sentiment: z.number().min(-1).max(1).nullable(),
-    intent: z.enum(['complaint', 'question', 'praise', 'purchase_intent', 'other']).nullable(),
+    intent: z.enum(INTENTS).nullable(),
   }),
 );
 

@@ -16,6 +16,7 @@ import {
   OrderPlaced,
   OrderRefunded,
   OrderStatusChanged,
+  ReferralCompleted,
   TierChanged,
   type EventDefinition,
 } from './catalog.js';
@@ -87,8 +88,8 @@ export const RULES: readonly RuleDeclaration[] = [
   {
     name: 'LoyaltyEarning',
     description:
-      'Verified actions (interactions from signed webhooks and signed events), their removal, orders, refunds and sign-ups move members\' points: awards, reversals, the welcome pack.',
-    pattern: eventsOf([InteractionRecorded, InteractionRemoved, OrderPlaced, OrderStatusChanged, OrderRefunded, CustomerRegistered]),
+      'Verified actions (interactions from signed webhooks and signed events), their removal, orders, refunds, sign-ups and completed referrals move members\' points: awards, reversals, the welcome pack, the referrer\'s reward.',
+    pattern: eventsOf([InteractionRecorded, InteractionRemoved, OrderPlaced, OrderStatusChanged, OrderRefunded, CustomerRegistered, ReferralCompleted]),
     target: { queue: 'loyalty' },
   },
   {

@@ -9,7 +9,7 @@ import type { ConsentSummary, Customer } from '../../domain/shared/model.js';
 import type { ConsentRepository } from '../../domain/shared/ports.js';
 import { keys } from '../../store/keys.js';
 import { updateProfile } from '../customers/index.js';
-import { documentClient, tableName, transactionConditionFailed } from '../dynamo/client.js';
+import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from '../dynamo/client.js';
 
 /** A used nonce is kept a day past its link's expiry; after that the expired link is refused anyway. */
 const NONCE_GRACE_SECONDS = 86_400;
@@ -19,11 +19,16 @@ export function consentItem(record: ConsentRecord) {
 }
 
 export class DynamoConsentRepository implements ConsentRepository {
-  async append(record: ConsentRecord, consumeNonce?: { nonce: string; expiresAt: number }): Promise<'appended' | 'nonce-used'> {
+  async append(record: ConsentRecord, consumeNonce?: { nonce: string; expiresAt: number }): Promise<'appended' | 'nonce-used' | 'exists'> {
     const put = { TableName: tableName(), Item: consentItem(record), ConditionExpression: 'attribute_not_exists(pk)' };
     if (!consumeNonce) {
-      await documentClient().send(new PutCommand(put));
-      return 'appended';
+      try {
+        await documentClient().send(new PutCommand(put));
+        return 'appended';
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return 'exists';
+        throw error;
+      }
     }
     try {
       await documentClient().send(

@@ -103,6 +103,23 @@ export class DynamoLoyaltyStore implements LoyaltyStore {
         },
       });
     }
+    const codeIndex = items.length;
+    if (change.referralCode) {
+      items.push({
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.referralCode(tenantId, change.referralCode),
+            ...keys.personalIndex(tenantId, customerId, 'ReferralCode', change.referralCode),
+            entity: 'ReferralCode',
+            customerId,
+          },
+          // a code names one member: another member's code is never overwritten
+          ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',
+          ExpressionAttributeValues: { ':me': customerId },
+        },
+      });
+    }
     if (change.rev === 0) items.push({ Put: { TableName: tableName(), Item: { ...keys.loyaltyTenant(tenantId), entity: 'LoyaltyTenant' } } });
     try {
       await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
@@ -113,6 +130,7 @@ export class DynamoLoyaltyStore implements LoyaltyStore {
       if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'duplicate';
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'changed';
       if (change.stock && reasons[stockIndex]?.Code === 'ConditionalCheckFailed') return 'out_of_stock';
+      if (change.referralCode && reasons[codeIndex]?.Code === 'ConditionalCheckFailed') return 'code_taken';
       // a conflicting concurrent transaction on the same items: read again
       if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'changed';
       throw error;

@@ -80,7 +80,7 @@ export const REFERENCES: Readonly<Record<string, (tenantId: string, timelineItem
 };
 
 /** 'customer-index': entities whose writers list them under the person (keys.personalIndex). */
-export const CUSTOMER_INDEXED: readonly string[] = ['Message', 'WebhookDelivery'];
+export const CUSTOMER_INDEXED: readonly string[] = ['Message', 'WebhookDelivery', 'ReferralCode'];
 
 const PARTITION_KEY = 'T#{tenant}#C#{customer} /';
 

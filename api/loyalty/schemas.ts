@@ -34,7 +34,20 @@ export const LoyaltyView = z.object({
     graceDays: z.number().int().optional(),
   }),
   badges: z.array(z.object({ badge: z.string(), at: z.string() })),
-  referralCode: z.string().nullable(),
+  referralCode: z.string().nullable().describe('the member\'s own code, for friends to sign up with'),
+  referral: z
+    .object({
+      code: z.string(),
+      referrerId: z.string(),
+      status: z.enum(['referred', 'pending', 'completed', 'refused']),
+      referredAt: z.string(),
+      orderKey: z.string().optional(),
+      qualifiesAt: z.string().optional().describe('when the return window of the qualifying order ends'),
+      completedAt: z.string().optional(),
+      reason: z.string().optional(),
+    })
+    .nullable()
+    .describe('how this person was referred, when they signed up with a code'),
   programVersion: z.number().int(),
   ledger: z.object({
     items: z.array(

@@ -2,6 +2,7 @@
  * Request and response shapes of the service API (tickets, queues, agents, settings, reports).
  */
 import { z } from 'zod';
+import { INTENTS } from '../../domain/shared/vocabulary.js';
 import { apiSchemas, pageOf } from '../schemas.js';
 import { AgentInput, AgentStatus, QueueInput, QueueTicketStatus, ServiceSettings, Skills } from '../../domain/service/model.js';
 import { Priority } from '../../domain/service/sla.js';
@@ -15,7 +16,7 @@ export const TicketCreate = z
     accountId: z.string().min(1).max(100).optional(),
     subject: z.string().min(1).max(200),
     language: z.string().min(2).max(10).optional(),
-    intent: z.enum(['complaint', 'question', 'praise', 'purchase_intent', 'other']).optional(),
+    intent: z.enum(INTENTS).optional(),
     sentiment: z.number().min(-1).max(1).optional(),
   })
   .strict()

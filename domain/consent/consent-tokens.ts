@@ -12,6 +12,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError } from '../shared/errors.js';
 import type { ConsentPurpose } from '../shared/model.js';
+import { CONSENT_PURPOSES } from '../shared/vocabulary.js';
 
 export class InvalidConsentToken extends DomainError {
   readonly status = 400;
@@ -55,7 +56,7 @@ const Wire = z
     t: z.string().min(1),
     c: z.string().min(1),
     ch: z.string().min(1),
-    p: z.enum(['marketing', 'social_profiling']),
+    p: z.enum(CONSENT_PURPOSES),
     e: z.number().int().positive(),
     n: z.string().min(1),
     cp: z.string().min(1).optional(),

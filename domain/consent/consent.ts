@@ -27,10 +27,10 @@ import { Conflict, DomainError, InvalidInput, NotFound } from '../shared/errors.
 import type { ConsentChannel, ConsentPurpose, ConsentState, ConsentStatus, ConsentSummary, Customer } from '../shared/model.js';
 import type { AuditLog, Clock, ConsentRepository, CustomerRepository, EmailSender, EventPublisher, IdGenerator, TenantDirectory } from '../shared/ports.js';
 
-export const CONSENT_CHANNELS = ['email', 'sms', 'whatsapp', 'facebook', 'instagram', 'x'] as const satisfies readonly ConsentChannel[];
-export const CONSENT_PURPOSES = ['marketing', 'social_profiling'] as const satisfies readonly ConsentPurpose[];
-/** The channel of a social_profiling record: the permission covers all of the person's social behaviour. */
-export const EVERY_CHANNEL = 'all';
+import { CONSENT_CHANNELS, CONSENT_PURPOSES, EVERY_CHANNEL } from '../shared/vocabulary.js';
+export { CONSENT_CHANNELS, CONSENT_PURPOSES, EVERY_CHANNEL };
+/** Purposes that cover every channel: their records are for channel `all`. */
+const WHOLE_PERSON_PURPOSES: readonly ConsentPurpose[] = ['social_profiling', 'loyalty'];
 export type ConsentScope = ConsentChannel | typeof EVERY_CHANNEL;
 
 export const SOURCE_KINDS = ['form', 'social_plugin', 'in_store', 'api', 'import', 'unsubscribe_link', 'other'] as const;
@@ -108,7 +108,8 @@ function isNewer(record: Pick<ConsentRecord, 'at' | 'id'>, state: ConsentState |
 }
 
 export function stateOf(summary: ConsentSummary | undefined, purpose: ConsentPurpose, channel: ConsentScope): ConsentState | undefined {
-  return purpose === 'social_profiling' ? summary?.social_profiling : summary?.marketing?.[channel as ConsentChannel];
+  if (purpose === 'marketing') return summary?.marketing?.[channel as ConsentChannel];
+  return summary?.[purpose];
 }
 
 /** The summary with this record applied, when it is newer than what the summary holds (order-independent). */
@@ -121,7 +122,7 @@ export function applyToSummary(summary: ConsentSummary | undefined, record: Cons
     recordId: record.id,
     ...(record.confirmedAt !== undefined && { confirmedAt: record.confirmedAt }),
   };
-  if (record.purpose === 'social_profiling') return { ...base, social_profiling: state };
+  if (record.purpose !== 'marketing') return { ...base, [record.purpose]: state };
   return { ...base, marketing: { ...base.marketing, [record.channel]: state } };
 }
 
@@ -142,6 +143,7 @@ export function currentConsents(records: readonly ConsentRecord[]): CurrentConse
     if (s) current.push(view('marketing', channel, s));
   }
   if (summary.social_profiling) current.push(view('social_profiling', EVERY_CHANNEL, summary.social_profiling));
+  if (summary.loyalty) current.push(view('loyalty', EVERY_CHANNEL, summary.loyalty));
   return current;
 }
 
@@ -196,9 +198,9 @@ export class ConfirmationNotSent extends DomainError {
 }
 
 export function consentScope(purpose: ConsentPurpose, channel: string | undefined): ConsentScope {
-  if (purpose === 'social_profiling') {
+  if (WHOLE_PERSON_PURPOSES.includes(purpose)) {
     if (channel === undefined || channel === EVERY_CHANNEL) return EVERY_CHANNEL;
-    throw new InvalidInput(`social_profiling covers all of a person's social behaviour: omit channel or send '${EVERY_CHANNEL}'`);
+    throw new InvalidInput(`${purpose} covers the whole person, not one channel: omit channel or send '${EVERY_CHANNEL}'`);
   }
   if (channel === undefined) throw new InvalidInput(`marketing consent needs a channel: ${CONSENT_CHANNELS.join(', ')}`);
   if (!(CONSENT_CHANNELS as readonly string[]).includes(channel)) {
@@ -390,6 +392,40 @@ async function sendConfirmation(ports: DoubleOptInPorts, ctx: ConsentContext, pe
       cause: (error as Error).name,
     });
   }
+}
+
+/**
+ * A member joined the loyalty program: the terms version they accepted goes on the consent ledger as purpose
+ * `loyalty` (the basis for counting their social actions). Once per person and version, whatever the number of
+ * deliveries: the record's id and time are the enrolment's, so a repeat finds it in the ledger (or loses the
+ * conditional put to the first) and writes nothing.
+ */
+export async function recordProgramTerms(
+  ports: ConsentPorts,
+  ctx: { tenantId: string; correlationId: string },
+  customerId: string,
+  terms: { version: string; acceptedAt: string },
+): Promise<ConsentRecord | undefined> {
+  const customer = await customerOf(ports, ctx.tenantId, customerId);
+  if (customer.suppressed) return undefined;
+  const id = `loyalty-terms-${terms.version}`;
+  if ((await ports.consents.history(ctx.tenantId, customer.id)).some((r) => r.id === id)) return undefined;
+  const record: ConsentRecord = {
+    id,
+    tenantId: ctx.tenantId,
+    customerId: customer.id,
+    purpose: 'loyalty',
+    channel: EVERY_CHANNEL,
+    status: 'granted',
+    at: terms.acceptedAt,
+    source: { kind: 'other', reference: 'loyalty-enrolment' },
+    statement: { version: terms.version },
+    capturedBy: { kind: 'system', id: 'loyalty' },
+  };
+  if ((await ports.consents.append(record)) === 'exists') return undefined;
+  await ports.consents.updateSummary(record.tenantId, record.customerId, (summary) => applyToSummary(summary, record));
+  await announce(ports, ctx.correlationId, record);
+  return record;
 }
 
 /** The ledger and the current state of one customer. */

@@ -130,6 +130,8 @@ export interface Signup {
   name?: string;
   profile?: ProfileFields;
   source?: string;
+  /** A loyalty member's code, handed on with CustomerRegistered (the loyalty context resolves it). */
+  referralCode?: string;
 }
 
 export type RegistrationOutcome =
@@ -142,6 +144,7 @@ export interface SignupForm extends Contact, ProfileFields {
   name?: string;
   externalIds?: { channel: IdentityInput['channel']; externalId: string }[];
   source?: string;
+  referralCode?: string;
 }
 
 /**
@@ -161,6 +164,7 @@ export function formSignup(form: SignupForm): Signup {
     ...(form.name !== undefined && { name: form.name }),
     ...(Object.keys(profile).length > 0 && { profile }),
     ...(form.source !== undefined && { source: form.source }),
+    ...(form.referralCode !== undefined && { referralCode: form.referralCode }),
   };
 }
 
@@ -215,7 +219,7 @@ export async function registerCustomer(
     const event = buildEvent(
       CustomerRegistered,
       { tenantId: ctx.tenantId, eventId: `customer-registered:${customer.id}`, occurredAt: now, correlationId: ctx.correlationId },
-      { customerId: customer.id, channel: signup.via, stage: customer.stage },
+      { customerId: customer.id, channel: signup.via, stage: customer.stage, ...(signup.referralCode && { referralCode: signup.referralCode }) },
     );
     const saved = await ports.profiles.commit(ctx.tenantId, { customer, rev: current.rev }, record, [event]);
     if (saved === 'stale') continue;

@@ -20,7 +20,7 @@ import { socialProfilingAllowed } from '../consent/index.js';
 import { computeClv, CLV_FORMULA, DEFAULT_EXPECTED_LIFETIME_YEARS } from './clv.js';
 import { churnRisk, lifecycleStage, LIFECYCLE_RULES, type ChurnRisk } from './lifecycle.js';
 import { addDecimal, compareDecimal, subtractDecimal, type Money } from '../shared/money.js';
-import type { ConsentState, ConsentSummary, Customer } from '../shared/model.js';
+import type { ConsentPurpose, ConsentState, ConsentSummary, Customer } from '../shared/model.js';
 import type { Clock, CustomerRepository, EventPublisher } from '../shared/ports.js';
 import { computeThresholds, RFM_FORMULA, rfmScores, type RfmMeasures, type RfmScores, type RfmThresholds } from './rfm.js';
 import { evaluateRule, segmentSubject, type SegmentDefinition } from '../segments/index.js';
@@ -303,8 +303,10 @@ const laterState = (a: ConsentState | undefined, b: ConsentState | undefined) =>
 /** A ConsentChanged event: kept when it is newer than what the inputs hold for that purpose and channel. */
 export function applyConsentChange(
   inputs: KnowledgeInputs,
-  change: { purpose: 'marketing' | 'social_profiling'; channel: string; status: ConsentState['status']; at: string },
+  change: { purpose: ConsentPurpose; channel: string; status: ConsentState['status']; at: string },
 ): KnowledgeInputs {
+  // the loyalty terms are the program's business: no figure or segment reads them
+  if (change.purpose === 'loyalty') return inputs;
   const state: ConsentState = { status: change.status, at: iso(change.at) };
   if (change.purpose === 'social_profiling') {
     return { ...inputs, consent: { ...inputs.consent, social_profiling: laterState(inputs.consent.social_profiling, state) } };

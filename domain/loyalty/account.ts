@@ -4,6 +4,7 @@
  * it back conditionally with the source's marker.
  */
 import type { Program, LoyaltyAction } from './program.js';
+import type { Referral } from './referrals.js';
 import { expiryOf } from './program.js';
 import { availablePoints, credit, expireDue, nextExpiry, pendingPoints, prune, reverse, type LedgerEntry, type Lot } from './ledger.js';
 
@@ -29,8 +30,10 @@ export interface LoyaltyAccount {
   badges: { badge: Badge; at: string }[];
   /** Counters behind the badges. */
   stats: { comments: number; reviews: number; purchaseDays: string[]; activeDays: string[] };
+  /** The member's own code (assigned when they join). */
   referralCode?: string;
-  referredBy?: string;
+  /** The friend's side: who referred them and how far the referral got (referrals.ts). */
+  referral?: Referral;
   referralsRewarded: { month: string; count: number };
 }
 

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { OutgoingEvent } from '../../events/catalog.js';
-import { BadgeEarned, buildEvent, PointsAwarded, PointsExpired, PointsRedeemed, TierChanged } from '../../events/catalog.js';
+import { BadgeEarned, buildEvent, PointsAwarded, PointsExpired, PointsRedeemed, ReferralCompleted, TierChanged } from '../../events/catalog.js';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.js';
 import type { Customer } from '../shared/model.js';
 import type { Clock, EventPublisher } from '../shared/ports.js';
@@ -29,6 +29,18 @@ import {
 } from './account.js';
 import { debit, expiringWithin, InsufficientPoints, restore, type Draw, type LedgerEntry } from './ledger.js';
 import { actionOfInteraction, DEFAULT_PROGRAM, ProgramInput, type LoyaltyAction, type Program } from './program.js';
+import {
+  countReferralRewarded,
+  nextDue,
+  normaliseReferralCode,
+  orderPaid,
+  orderRefunded,
+  referralCodeFor,
+  referralDue,
+  referralSettled,
+  referred,
+  referrerCapAllows,
+} from './referrals.js';
 
 export interface Reward {
   rewardId: string;
@@ -72,11 +84,13 @@ export interface AccountChange {
   /** A redemption written with the change (and the reward's stock taken in the same transaction). */
   redemption?: Redemption;
   stock?: { rewardId: string; delta: -1 | 1 };
-  /** The next expiry of the account, for the expiry index. */
+  /** When the account next needs the scheduled job (a lot's expiry, a referral's window), for its index. */
   nextExpiry?: string;
+  /** A member's new referral code, registered with the change (the write fails if another member holds it). */
+  referralCode?: string;
 }
 
-export type CommitResult = 'committed' | 'duplicate' | 'changed' | 'out_of_stock';
+export type CommitResult = 'committed' | 'duplicate' | 'changed' | 'out_of_stock' | 'code_taken';
 
 export interface LoyaltyStore {
   program(tenantId: string): Promise<Program | undefined>;
@@ -111,8 +125,8 @@ export interface LoyaltyPorts {
   publisher: EventPublisher;
   messages: MessageSender;
   clock: Clock;
-  /** Records the program's terms in the consent ledger (purpose `loyalty`) when a member joins. */
-  recordTerms?: (tenantId: string, customerId: string, termsVersion: string, correlationId: string) => Promise<void>;
+  /** Records the program's terms in the consent ledger (purpose `loyalty`) when a member joins; a repeat records nothing. */
+  recordTerms?: (ctx: LoyaltyContext, customerId: string, terms: { version: string; acceptedAt: string }) => Promise<void>;
 }
 
 export interface LoyaltyContext {
@@ -158,8 +172,13 @@ async function applySource(
   customerId: string,
   sourceId: string,
   decide: (state: { account: LoyaltyAccount; program: Program; customer: Customer; exists: boolean }) => Outcome | undefined,
-  extra?: (outcome: Outcome, account: LoyaltyAccount, customer: Customer) => Partial<Pick<AccountChange, 'redemption' | 'stock'>> & { messages?: OutgoingMessage[] },
+  extra?: (
+    outcome: Outcome,
+    account: LoyaltyAccount,
+    customer: Customer,
+  ) => Partial<Pick<AccountChange, 'redemption' | 'stock'>> & { messages?: OutgoingMessage[]; events?: OutgoingEvent[] },
 ): Promise<{ outcome?: Outcome; duplicate: boolean }> {
+  let codeSalt = 0;
   const seen = await ports.store.source(ctx.tenantId, customerId, sourceId);
   if (seen) {
     if (!seen.delivered && seen.outbox) await deliver(ports, ctx.tenantId, customerId, sourceId, seen.outbox);
@@ -171,11 +190,14 @@ async function applySource(
     const program = await programOf(ports.store, ctx.tenantId);
     const stored = await ports.store.account(ctx.tenantId, customerId);
     const account = stored?.account ?? newAccount(customerId, program);
-    const outcome = decide({ account, program, customer, exists: stored !== undefined });
-    if (!outcome || (outcome.entries.length === 0 && outcome.account === account)) return { ...(outcome && { outcome }), duplicate: false };
+    const decided = decide({ account, program, customer, exists: stored !== undefined });
+    if (!decided || (decided.entries.length === 0 && decided.account === account)) return { ...(decided && { outcome: decided }), duplicate: false };
+    // a member gets their referral code with the first change after joining
+    const referralCode = decided.account.enrolled && !decided.account.referralCode ? referralCodeFor(customerId, codeSalt) : undefined;
+    const outcome = referralCode ? { ...decided, account: { ...decided.account, referralCode } } : decided;
     const more = extra?.(outcome, outcome.account, customer) ?? {};
-    const outbox: Outbox = { events: eventsOf(ctx, customerId, sourceId, outcome, program), messages: more.messages ?? [] };
-    const nextExpiry = balances(outcome.account, ports.clock.now().toISOString()).nextExpiry;
+    const outbox: Outbox = { events: [...eventsOf(ctx, customerId, sourceId, outcome, program), ...(more.events ?? [])], messages: more.messages ?? [] };
+    const nextExpiry = nextDue(outcome.account, balances(outcome.account, ports.clock.now().toISOString()).nextExpiry);
     const result = await ports.store.commit({
       tenantId: ctx.tenantId,
       customerId,
@@ -187,8 +209,13 @@ async function applySource(
       ...(more.redemption && { redemption: more.redemption }),
       ...(more.stock && { stock: more.stock }),
       ...(nextExpiry && { nextExpiry }),
+      ...(referralCode && { referralCode }),
     });
     if (result === 'out_of_stock') throw new Conflict('the reward is out of stock');
+    if (result === 'code_taken') {
+      codeSalt += 1;
+      continue;
+    }
     if (result === 'duplicate') return applySource(ports, ctx, customerId, sourceId, decide, extra);
     if (result === 'committed') {
       await deliver(ports, ctx.tenantId, customerId, sourceId, outbox);
@@ -286,38 +313,140 @@ export async function awardForOrder(
   if (input.status && input.status !== 'paid') return;
   const sourceId = `purchase:${input.orderKey}`;
   await applySource(ports, ctx, input.customerId, sourceId, ({ account, program, customer }) => {
-    const enrolled = autoEnrolled(account, program, customer);
-    if (!canEarn(enrolled, customer)) return undefined;
+    // a referred friend's first paid order starts the referral's wait for the return window, member or not
+    const enrolled = orderPaid(autoEnrolled(account, program, customer), program, { orderKey: input.orderKey, at: input.occurredAt });
+    if (!canEarn(enrolled, customer)) return enrolled === account ? undefined : settle(enrolled, program, input.occurredAt, [], 0, {});
     return applyPurchase(enrolled, program, { sourceId, orderKey: input.orderKey, orderTotal: input.orderTotal, points: points(program), at: input.occurredAt }, entryIdOf(sourceId));
   });
 }
 
 export async function reverseForRefund(ports: LoyaltyPorts, ctx: LoyaltyContext, input: { eventId: string; customerId: string; orderKey: string; refundedTotal: string; full: boolean; occurredAt: string }) {
-  await applySource(ports, ctx, input.customerId, input.eventId, ({ account, program, exists }) =>
-    exists ? applyRefund(account, program, { sourceId: input.eventId, orderKey: input.orderKey, refundedTotal: input.refundedTotal, full: input.full, at: input.occurredAt }, entryIdOf(input.eventId)) : undefined,
-  );
+  await applySource(ports, ctx, input.customerId, input.eventId, ({ account, program, exists }) => {
+    if (!exists) return undefined;
+    // a refund within the window takes the order out of a pending referral too
+    const unreferred = orderRefunded(account, { orderKey: input.orderKey, at: input.occurredAt });
+    return applyRefund(unreferred, program, { sourceId: input.eventId, orderKey: input.orderKey, refundedTotal: input.refundedTotal, full: input.full, at: input.occurredAt }, entryIdOf(input.eventId));
+  });
 }
 
 /**
  * The welcome pack on CustomerRegistered, once per person: joining (automatic enrolment), sign-up points, the
  * welcome badge, and a welcome e-mail when the person gave an address (a transactional message of the program).
  */
-export async function welcome(ports: LoyaltyPorts, ctx: LoyaltyContext, input: { eventId: string; customerId: string; occurredAt: string }) {
+export async function welcome(ports: LoyaltyPorts, ctx: LoyaltyContext, input: { eventId: string; customerId: string; occurredAt: string; referralCode?: string }) {
   const sourceId = `welcome:${input.customerId}`;
-  const result = await applySource(
+  const referral = input.referralCode ? await referralOf(ports, ctx.tenantId, input.customerId, input.referralCode) : undefined;
+  await applySource(
     ports,
     ctx,
     input.customerId,
     sourceId,
     ({ account, program, customer }) => {
-      if (program.enrolment !== 'automatic' || account.enrolled || customer.suppressed) return undefined;
-      return join(account, program, input.occurredAt, sourceId);
+      if (customer.suppressed) return undefined;
+      // the referral is kept whether or not the program enrols at sign-up: it waits for the friend's first order
+      const base = referral ? referred(account, { ...referral, at: input.occurredAt }) : account;
+      if (program.enrolment !== 'automatic' || base.enrolled) return base === account ? undefined : settle(base, program, input.occurredAt, [], 0, {});
+      return join(base, program, input.occurredAt, sourceId);
     },
-    (_outcome, account, customer) => ({ messages: welcomeMessage(ctx.tenantId, customer, account, sourceId) }),
+    (outcome, account, customer) => (outcome.account.enrolled ? { messages: welcomeMessage(ctx.tenantId, customer, account, sourceId) } : {}),
   );
-  if (result.outcome && ports.recordTerms) {
-    await ports.recordTerms(ctx.tenantId, input.customerId, result.outcome.account.termsVersion ?? '1', ctx.correlationId);
+  await recordTermsOnce(ports, ctx, input.customerId);
+}
+
+/**
+ * The member's acceptance of the program's terms, on the consent ledger. Run after every welcome or enrolment,
+ * delivered or repeated: the consent context records each version once, so a crash between the account's write
+ * and this leaves nothing unrecorded.
+ */
+async function recordTermsOnce(ports: LoyaltyPorts, ctx: LoyaltyContext, customerId: string): Promise<void> {
+  if (!ports.recordTerms) return;
+  const stored = await ports.store.account(ctx.tenantId, customerId);
+  const account = stored?.account;
+  if (!account?.enrolled || !account.enrolledAt) return;
+  await ports.recordTerms(ctx, customerId, { version: account.termsVersion ?? '1', acceptedAt: account.enrolledAt });
+}
+
+/** The member who holds a code, and whether they and the friend are one person (through merges). */
+async function referralOf(ports: LoyaltyPorts, tenantId: string, friendId: string, rawCode: string): Promise<{ code: string; referrerId: string } | undefined> {
+  const code = normaliseReferralCode(rawCode);
+  if (!code) return undefined;
+  const holder = await ports.store.referrer(tenantId, code);
+  if (!holder) return undefined;
+  const [referrer, friend] = await Promise.all([personOf(ports, tenantId, holder), personOf(ports, tenantId, friendId)]);
+  // one person under two identities refers themselves: kept as refused (referred() refuses equal ids)
+  return { code, referrerId: referrer && friend && referrer === friend ? friendId : (referrer ?? holder) };
+}
+
+/** The customer id a record stands for now: merges leave a tombstone pointing at the survivor. */
+async function personOf(ports: Pick<LoyaltyPorts, 'customers'>, tenantId: string, customerId: string): Promise<string | undefined> {
+  let id = customerId;
+  for (let hop = 0; hop < 5; hop++) {
+    const customer = await ports.customers.get(tenantId, id);
+    if (!customer) return undefined;
+    if (!customer.mergedInto) return id;
+    id = customer.mergedInto;
   }
+  return undefined;
+}
+
+/**
+ * A pending referral whose return window is over (the scheduled job finds it through the account's due index):
+ * 1. the referrer and the friend are looked up again through merges: one person refuses the referral;
+ * 2. otherwise it completes: the friend earns the friend rule's points (when a member) and ReferralCompleted
+ *    goes out with the change (its outbox);
+ * 3. the referrer earns from ReferralCompleted (rewardReferrer), within the monthly cap.
+ */
+export async function settleReferral(ports: LoyaltyPorts, ctx: LoyaltyContext, customerId: string, now: string): Promise<'completed' | 'refused' | undefined> {
+  const stored = await ports.store.account(ctx.tenantId, customerId);
+  if (!stored || !referralDue(stored.account, now)) return undefined;
+  const { referrerId, code } = stored.account.referral!;
+  const [referrer, friend] = await Promise.all([personOf(ports, ctx.tenantId, referrerId), personOf(ports, ctx.tenantId, customerId)]);
+  const onePerson = referrer !== undefined && referrer === friend;
+  const sourceId = `referral:${customerId}`;
+  const { outcome } = await applySource(
+    ports,
+    ctx,
+    customerId,
+    sourceId,
+    ({ account, program, customer }) => {
+      if (!referralDue(account, now)) return undefined;
+      if (onePerson || !referrer) {
+        const reason = onePerson ? 'the referrer and the friend are one person' : 'the referrer is gone';
+        return settle(referralSettled(account, { status: 'refused', at: now, reason }), program, now, [], 0, {});
+      }
+      const done = referralSettled(account, { status: 'completed', at: now });
+      if (!canEarn(done, customer)) return settle(done, program, now, [], 0, {});
+      const earned = applyAction(done, program, { action: 'referral_friend', channel: 'web', sourceId, at: now }, entryIdOf(sourceId));
+      return earned.entries.length > 0 ? earned : settle(done, program, now, [], 0, {});
+    },
+    (outcome) =>
+      outcome.account.referral?.status === 'completed'
+        ? {
+            events: [
+              buildEvent(
+                ReferralCompleted,
+                { tenantId: ctx.tenantId, eventId: `loyalty-referral-${hash(`${ctx.tenantId}:${sourceId}`)}`, occurredAt: now, correlationId: ctx.correlationId },
+                { referrerId: referrer!, refereeId: customerId, code },
+              ),
+            ],
+          }
+        : {},
+  );
+  const status = outcome?.account.referral?.status;
+  return status === 'completed' || status === 'refused' ? status : undefined;
+}
+
+/** ReferralCompleted: the referrer earns once per friend, within the program's monthly cap of rewarded referrals. */
+export async function rewardReferrer(ports: LoyaltyPorts, ctx: LoyaltyContext, input: { referrerId: string; refereeId: string; occurredAt: string }) {
+  const referrerId = (await personOf(ports, ctx.tenantId, input.referrerId)) ?? input.referrerId;
+  const sourceId = `referral-referrer:${input.refereeId}`;
+  const { outcome } = await applySource(ports, ctx, referrerId, sourceId, ({ account, program, customer }) => {
+    if (!canEarn(account, customer)) return undefined;
+    if (!referrerCapAllows(account, program, input.occurredAt)) return undefined;
+    const earned = applyAction(countReferralRewarded(account, input.occurredAt), program, { action: 'referral_referrer', channel: 'web', sourceId, at: input.occurredAt }, entryIdOf(sourceId));
+    return earned.entries.length > 0 ? earned : undefined;
+  });
+  return { awarded: outcome?.awarded ?? 0 };
 }
 
 /** POST /v1/customers/{id}/loyalty/enrolment: joining by choice (explicit programs), the same welcome pack. */
@@ -325,8 +454,9 @@ export async function enrolMember(ports: LoyaltyPorts, ctx: LoyaltyContext, cust
   const customer = await ports.customers.get(ctx.tenantId, customerId);
   if (!customer || customer.mergedInto) throw new NotFound('Customer not found');
   if (customer.suppressed) throw new Conflict('this person cannot join the program');
-  const sourceId = `welcome:${customerId}`;
-  const result = await applySource(
+  // its own source: a sign-up's welcome may already have written one (a referral kept before joining)
+  const sourceId = `enrolment:${customerId}`;
+  await applySource(
     ports,
     ctx,
     customerId,
@@ -334,7 +464,7 @@ export async function enrolMember(ports: LoyaltyPorts, ctx: LoyaltyContext, cust
     ({ account, program }) => (account.enrolled ? undefined : join(account, program, ports.clock.now().toISOString(), sourceId)),
     (_o, account, c) => ({ messages: welcomeMessage(ctx.tenantId, c, account, sourceId) }),
   );
-  if (result.outcome && ports.recordTerms) await ports.recordTerms(ctx.tenantId, customerId, result.outcome.account.termsVersion ?? '1', ctx.correlationId);
+  await recordTermsOnce(ports, ctx, customerId);
   return view(ports, ctx.tenantId, customerId);
 }
 
@@ -469,15 +599,18 @@ export async function cancelRedemption(ports: LoyaltyPorts, ctx: LoyaltyContext,
 }
 
 /**
- * The expiry job (a schedule): for each tenant, the accounts the expiry index says hold lots due before now
- * expire them (PointsExpired); members with points expiring within 30 days get one notice per lot expiry date.
+ * The expiry job (a schedule): for each tenant, the accounts the due index lists before now + 30 days:
+ * 1. lots due before now expire (PointsExpired);
+ * 2. a referral whose return window is over completes or is refused (settleReferral);
+ * 3. members with points expiring within 30 days get one notice per lot expiry date.
  */
-export async function expirePoints(ports: LoyaltyPorts, correlationId: string): Promise<{ accounts: number; notices: number }> {
+export async function expirePoints(ports: LoyaltyPorts, correlationId: string): Promise<{ accounts: number; notices: number; referrals: number }> {
   const now = ports.clock.now();
   const nowIso = now.toISOString();
   const soon = new Date(now.getTime() + 30 * 86_400_000).toISOString();
   let accounts = 0;
   let notices = 0;
+  let referrals = 0;
   for (const tenantId of await ports.store.tenants()) {
     const ctx = { tenantId, correlationId };
     for (const customerId of await ports.store.accountsExpiringBefore(tenantId, soon)) {
@@ -486,10 +619,11 @@ export async function expirePoints(ports: LoyaltyPorts, correlationId: string): 
         exists ? applyExpiry(account, program, nowIso, entryIdOf(`${sourceId}:${customerId}`), `${sourceId}:${customerId}`) : undefined,
       );
       if (outcome?.entries.length) accounts += 1;
+      if (await settleReferral(ports, ctx, customerId, nowIso)) referrals += 1;
       notices += await noticeExpiring(ports, ctx, customerId, nowIso);
     }
   }
-  return { accounts, notices };
+  return { accounts, notices, referrals };
 }
 
 async function noticeExpiring(ports: LoyaltyPorts, ctx: LoyaltyContext, customerId: string, now: string): Promise<number> {
@@ -562,6 +696,7 @@ export async function view(ports: Pick<LoyaltyPorts, 'store' | 'clock'>, tenantI
     },
     badges: account.badges,
     referralCode: account.referralCode ?? null,
+    referral: account.referral ?? null,
     programVersion: program.version,
   };
 }

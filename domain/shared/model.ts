@@ -76,10 +76,8 @@ export interface Customer {
   updatedAt: string;
 }
 
-/** Channels a marketing consent is given for. */
-export type ConsentChannel = 'email' | 'sms' | 'whatsapp' | 'facebook' | 'instagram' | 'x';
-export type ConsentPurpose = 'marketing' | 'social_profiling';
-export type ConsentStatus = 'granted' | 'withdrawn' | 'pending';
+import type { ConsentChannel, ConsentPurpose, ConsentStatus } from './vocabulary.js';
+export type { ConsentChannel, ConsentPurpose, ConsentStatus };
 
 /** The latest consent event of one purpose (and channel): what analytics and campaigns gate on. */
 export interface ConsentState {
@@ -93,6 +91,8 @@ export interface ConsentState {
 
 export interface ConsentSummary {
   social_profiling?: ConsentState;
+  /** The loyalty program's terms (the version is on the ledger record). */
+  loyalty?: ConsentState;
   marketing?: Partial<Record<ConsentChannel, ConsentState>>;
 }
 

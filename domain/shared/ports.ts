@@ -119,9 +119,10 @@ export interface YoutubeVideoIndex {
 export interface ConsentRepository {
   /**
    * Appends a record; never overwrites one. With `consumeNonce`, marks a link's nonce used in the same
-   * write, and answers 'nonce-used' (appending nothing) when it was used before.
+   * write, and answers 'nonce-used' (appending nothing) when it was used before. A record whose id and time
+   * are already in the ledger is not written again: 'exists'.
    */
-  append(record: ConsentRecord, consumeNonce?: { nonce: string; expiresAt: number }): Promise<'appended' | 'nonce-used'>;
+  append(record: ConsentRecord, consumeNonce?: { nonce: string; expiresAt: number }): Promise<'appended' | 'nonce-used' | 'exists'>;
   /** Every record of the customer, oldest first. */
   history(tenantId: string, customerId: string): Promise<ConsentRecord[]>;
   /** Read-modify-write of the profile's consentSummary; undefined when the customer does not exist. */

@@ -24,7 +24,8 @@
  * This file imports nothing from AWS or from any library: rules only.
  */
 
-export type Intent = 'complaint' | 'question' | 'praise' | 'purchase_intent' | 'other';
+import type { Intent } from '../shared/vocabulary.js';
+export type { Intent };
 export type TextLanguage = 'en' | 'es' | 'unknown';
 
 export interface TextAnalysis {

@@ -2,16 +2,16 @@
  * The loyalty queue's consumer: verified interactions, their removal, orders, refunds and sign-ups become
  * awards, reversals and welcome packs, each applied once per source event.
  */
-import { awardForInteraction, awardForOrder, reverseForRefund, reverseForRemoval, welcome } from '../../domain/loyalty/engine.js';
+import { awardForInteraction, awardForOrder, reverseForRefund, reverseForRemoval, rewardReferrer, welcome } from '../../domain/loyalty/engine.js';
 import { purchasePoints } from '../../domain/loyalty/account.js';
-import { CustomerRegistered, InteractionRecorded, InteractionRemoved, OrderPlaced, OrderRefunded, OrderStatusChanged } from '../../events/catalog.js';
+import { CustomerRegistered, InteractionRecorded, InteractionRemoved, OrderPlaced, OrderRefunded, OrderStatusChanged, ReferralCompleted } from '../../events/catalog.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { queueConsumer } from '../shared/chain.js';
 import { loyaltyPorts } from './ports.js';
 
 export const handler = queueConsumer(
   FUNCTIONS.loyaltyAwarder.id,
-  [InteractionRecorded, InteractionRemoved, OrderPlaced, OrderStatusChanged, OrderRefunded, CustomerRegistered],
+  [InteractionRecorded, InteractionRemoved, OrderPlaced, OrderStatusChanged, OrderRefunded, CustomerRegistered, ReferralCompleted],
   async (message) => {
     const { metadata } = message.detail;
     const ctx = { tenantId: metadata.tenantId, correlationId: metadata.correlationId };
@@ -77,7 +77,12 @@ export const handler = queueConsumer(
       }
       case CustomerRegistered.detailType: {
         const data = message.detail.data as CustomerRegistered;
-        await welcome(ports, ctx, { eventId: metadata.eventId, customerId: data.customerId, occurredAt: metadata.occurredAt });
+        await welcome(ports, ctx, { eventId: metadata.eventId, customerId: data.customerId, occurredAt: metadata.occurredAt, ...(data.referralCode && { referralCode: data.referralCode }) });
+        return;
+      }
+      case ReferralCompleted.detailType: {
+        const data = message.detail.data as ReferralCompleted;
+        await rewardReferrer(ports, ctx, { referrerId: data.referrerId, refereeId: data.refereeId, occurredAt: metadata.occurredAt });
         return;
       }
     }
@@ -90,3 +95,4 @@ type OrderPlaced = import('zod').infer<typeof OrderPlaced.data>;
 type OrderStatusChanged = import('zod').infer<typeof OrderStatusChanged.data>;
 type OrderRefunded = import('zod').infer<typeof OrderRefunded.data>;
 type CustomerRegistered = import('zod').infer<typeof CustomerRegistered.data>;
+type ReferralCompleted = import('zod').infer<typeof ReferralCompleted.data>;

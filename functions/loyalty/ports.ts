@@ -4,7 +4,8 @@ import { messageSender, setCloudMessageSender } from '../../adapters/messaging/i
 import { loyaltyStore } from '../../adapters/loyalty/dynamo-loyalty.js';
 import type { LoyaltyPorts } from '../../domain/loyalty/engine.js';
 import { PermanentSendError, type MessageSender } from '../../domain/shared/messaging.js';
-import { ports } from '../shared/ports.js';
+import { recordProgramTerms } from '../../domain/consent/index.js';
+import { consentPorts, ports } from '../shared/ports.js';
 
 /** Loyalty sends e-mail only (welcome, expiry notices): in AWS through the SES sender the consent links use. */
 const emailOnly: MessageSender = {
@@ -30,4 +31,8 @@ export const loyaltyPorts = (): LoyaltyPorts => ({
   publisher: ports.publisher,
   messages: messageSender(),
   clock: ports.clock,
+  // joining puts the program's terms on the consent ledger (purpose `loyalty`), through the consent context
+  recordTerms: async (ctx, customerId, terms) => {
+    await recordProgramTerms(consentPorts(), ctx, customerId, terms);
+  },
 });

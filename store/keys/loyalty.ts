@@ -44,6 +44,7 @@ export const LOYALTY_ENTITIES = [
   { name: 'LoyaltyAccount', key: 'T#{tenant}#C#{customer} / LOYALTY', gsi1: 'T#{tenant}#LOYEXP#{shard} / {nextExpiry}#{customer}', serves: '5 balance, lots, tier, badges of a member; accounts by next expiry (expiry job)', personal: true, erasure: 'customer-partition' },
   { name: 'LoyaltySource', key: 'T#{tenant}#C#{customer} / LOYSRC#{sourceId}', serves: 'exactly-once award per source event, with its outbox (events, messages)', personal: true, erasure: 'customer-partition' },
   { name: 'LoyaltyRedemption', key: 'T#{tenant}#C#{customer} / REDEMPTION#{id}', serves: 'a redemption and the lots it drew (cancellation gives them back)', personal: true, erasure: 'customer-partition' },
+  { name: 'ReferralCode', key: 'T#{tenant}#REFCODE#{code} / REFERRAL', gsi2: 'T#{tenant}#PERSON#{customer} / ReferralCode#{code}', serves: '6 the member a referral code names (one GetItem)', personal: true, erasure: 'customer-index' },
   { name: 'Reward', key: 'T#{tenant}#REWARDS / R#{reward}', serves: 'the rewards catalogue with stock', personal: false, erasure: 'not-personal' },
   { name: 'LoyaltyTenant', key: 'T#{tenant} / LOYALTY#ACTIVE', gsi2: 'LOYALTY#TENANTS / {tenant}', serves: 'tenants with loyalty accounts (the expiry schedule)', personal: false, erasure: 'not-personal' },
 ] as const;

@@ -21,7 +21,7 @@ export class FakeConsents implements ConsentRepository {
   readonly usedNonces = new Set<string>();
   constructor(private readonly customers: { customers: Map<string, Customer> }) {}
   async append(record: ConsentRecord, consumeNonce?: { nonce: string; expiresAt: number }) {
-    if (this.records.some((r) => r.id === record.id)) throw new Error('ConditionalCheckFailed: record exists');
+    if (this.records.some((r) => r.id === record.id && r.at === record.at && r.customerId === record.customerId)) return 'exists' as const;
     if (consumeNonce) {
       const key = `${record.tenantId}|${record.customerId}|${consumeNonce.nonce}`;
       if (this.usedNonces.has(key)) return 'nonce-used' as const;

@@ -95,6 +95,8 @@ export const WEB_EVENTS = {
       name: z.string().trim().min(1).max(200).optional(),
       locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
       source: z.string().trim().min(1).max(100).optional(),
+      /** A loyalty member's referral code; an unknown one is ignored (the sign-up still counts). */
+      referralCode: z.string().trim().max(64).optional(),
     })
     .refine((d) => Boolean(d.userId ?? d.email ?? d.phone), 'give userId, email or phone'),
   'customer.identified': z
@@ -177,6 +179,7 @@ export function webSignup(data: WebEventData<'customer.registered'>): Signup {
     ...(data.name !== undefined && { name: data.name }),
     ...(data.locale !== undefined && { profile: { locale: data.locale } }),
     ...(data.source !== undefined && { source: data.source }),
+    ...(data.referralCode && { referralCode: data.referralCode }),
   };
 }
 
