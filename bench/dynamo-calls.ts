@@ -20,9 +20,11 @@ export interface CallTally {
   writeUnits: number;
   /** calls per owner: a function id, or `usage` for the chain's counter writes */
   byOwner: Map<string, number>;
+  /** write units per owner, as DynamoDB reported them */
+  writeUnitsByOwner: Map<string, number>;
 }
 
-const emptyTally = (): CallTally => ({ calls: 0, readUnits: 0, writeUnits: 0, byOwner: new Map() });
+const emptyTally = (): CallTally => ({ calls: 0, readUnits: 0, writeUnits: 0, byOwner: new Map(), writeUnitsByOwner: new Map() });
 let tally = emptyTally();
 let installed = false;
 
@@ -41,8 +43,12 @@ export function countDynamoCalls(): void {
         if (c.ReadCapacityUnits !== undefined || c.WriteCapacityUnits !== undefined) {
           tally.readUnits += c.ReadCapacityUnits ?? 0;
           tally.writeUnits += c.WriteCapacityUnits ?? 0;
+          tally.writeUnitsByOwner.set(owner, (tally.writeUnitsByOwner.get(owner) ?? 0) + (c.WriteCapacityUnits ?? 0));
         } else if (read) tally.readUnits += c.CapacityUnits ?? 0;
-        else tally.writeUnits += c.CapacityUnits ?? 0;
+        else {
+          tally.writeUnits += c.CapacityUnits ?? 0;
+          tally.writeUnitsByOwner.set(owner, (tally.writeUnitsByOwner.get(owner) ?? 0) + (c.CapacityUnits ?? 0));
+        }
       }
       return result;
     },

@@ -46,6 +46,8 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     queues: stateful.queues,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    operatorPool: stateful.operatorPool,
+    operatorPoolClient: stateful.operatorPoolClient,
     consentTokenSecret: stateful.consentTokenSecret,
     suppressionPepperSecret: stateful.suppressionPepperSecret,
     ...props.stateless,

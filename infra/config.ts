@@ -51,6 +51,8 @@ export const OUTPUTS = {
   apiUrl: 'ApiUrl',
   userPoolId: 'UserPoolId',
   userPoolClientId: 'UserPoolClientId',
+  operatorPoolId: 'OperatorPoolId',
+  operatorPoolClientId: 'OperatorPoolClientId',
   tableName: 'TableName',
   eventBusName: 'EventBusName',
   secretsPrefix: 'TenantSecretsPrefix',

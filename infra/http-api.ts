@@ -26,6 +26,9 @@ export interface SocialCrmApiProps {
   functionFor: (key: FunctionKey) => IFunction;
   userPool: UserPool;
   userPoolClient: IUserPoolClient;
+  /** The deployment's admin pool: routes for the `operator` role take its tokens, and only its tokens. */
+  operatorPool: UserPool;
+  operatorPoolClient: IUserPoolClient;
   /** Steady-state requests per second and burst for the whole stage (per account and region). */
   throttle?: { rateLimit: number; burstLimit: number };
 }
@@ -73,6 +76,11 @@ export class SocialCrmApi extends Construct {
     const authorizer = new HttpJwtAuthorizer('CognitoIdToken', props.userPool.userPoolProviderUrl, {
       jwtAudience: [props.userPoolClient.userPoolClientId],
     });
+    const operatorAuthorizer = new HttpJwtAuthorizer('OperatorIdToken', props.operatorPool.userPoolProviderUrl, {
+      jwtAudience: [props.operatorPoolClient.userPoolClientId],
+    });
+    const authorizerOf = (route: RouteDeclaration) =>
+      route.auth === 'public' ? undefined : (route.auth.roles as readonly string[]).includes('operator') ? operatorAuthorizer : authorizer;
 
     const integrations = new Map<FunctionKey, HttpLambdaIntegration>();
     const integrationFor = (key: FunctionKey) => {
@@ -84,7 +92,7 @@ export class SocialCrmApi extends Construct {
       return integration;
     };
 
-    this.routes = ROUTES.map((route) => this.addRoute(route, integrationFor(route.function), route.auth === 'public' ? undefined : authorizer));
+    this.routes = ROUTES.map((route) => this.addRoute(route, integrationFor(route.function), authorizerOf(route)));
   }
 
   private addRoute(route: RouteDeclaration, integration: HttpLambdaIntegration, authorizer: HttpJwtAuthorizer | undefined): HttpRoute {

@@ -56,6 +56,12 @@ export class StatefulStack extends Stack {
   readonly queues: Readonly<Record<QueueName, DurableQueue>>;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /**
+   * The deployment's own admin pool: the platform operator (chargeback across tenants) signs in here, never in the
+   * tenants' pool, so no tenant token can carry its issuer (domain/finance/operator.ts).
+   */
+  readonly operatorPool: UserPool;
+  readonly operatorPoolClient: UserPoolClient;
   /** The consent link signing key(s): a generated key at first, `{"keys":[new, old]}` during a rotation. */
   readonly consentTokenSecret: Secret;
   /** The pepper of the suppression tombstones' keyed hashes: generated once, never rotated. */
@@ -77,6 +83,7 @@ export class StatefulStack extends Stack {
     this.queues = queues;
 
     ({ userPool: this.userPool, client: this.userPoolClient } = this.createUserPool());
+    ({ userPool: this.operatorPool, client: this.operatorPoolClient } = this.createOperatorPool());
     this.consentTokenSecret = this.createConsentTokenSecret();
     this.suppressionPepperSecret = this.createSuppressionPepperSecret();
   }
@@ -249,6 +256,45 @@ export class StatefulStack extends Stack {
           'The Plus tier (threat protection) is billed per monthly active user; the Essentials tier is the cost-aware default of this open-source stack.',
       },
     );
+    return { userPool, client };
+  }
+
+  /** The operator pool: a few people of the deployment's owner, created by hand, TOTP required, no tenant attribute. */
+  private createOperatorPool(): { userPool: UserPool; client: UserPoolClient } {
+    const userPool = new UserPool(this, 'OperatorPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(1),
+      },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    userPool.addGroup('Group-operator', { groupName: 'operator', description: 'Platform operator: costs across tenants (cognito:groups claim)' });
+    const client = userPool.addClient('OperatorClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    Validations.of(userPool.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason: 'A handful of operators with TOTP required; the Plus tier (threat protection) is billed per monthly active user and adds little here.',
+    });
     return { userPool, client };
   }
 }

@@ -31,6 +31,8 @@ export interface StatelessStackProps extends StackProps {
   queues: Readonly<Record<QueueName, DurableQueue>>;
   userPool: UserPool;
   userPoolClient: IUserPoolClient;
+  operatorPool: UserPool;
+  operatorPoolClient: IUserPoolClient;
   /** The consent link signing key (stateful stack). */
   consentTokenSecret: ISecret;
   /** The suppression pepper (stateful stack). */
@@ -101,6 +103,8 @@ export class StatelessStack extends Stack {
       functionFor,
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
+      operatorPool: props.operatorPool,
+      operatorPoolClient: props.operatorPoolClient,
       ...(props.apiThrottle && { throttle: props.apiThrottle }),
     });
 
@@ -109,6 +113,10 @@ export class StatelessStack extends Stack {
     // integrations do), so CloudFormation creates the Api, then the functions, then the integrations.
     const publicUrl = publicApiUrl ?? this.api.httpApi.apiEndpoint;
     for (const key of new Set(ROUTES.map((r) => r.function))) houseFunctionFor(key).function.addEnvironment('PUBLIC_API_URL', publicUrl);
+    // the functions behind operator routes check the issuer themselves too (domain/finance/operator.ts)
+    for (const key of new Set(ROUTES.filter((r) => r.auth !== 'public' && (r.auth.roles as readonly string[]).includes('operator')).map((r) => r.function))) {
+      houseFunctionFor(key).function.addEnvironment('OPERATOR_ISSUER', props.operatorPool.userPoolProviderUrl);
+    }
     this.campaignRun = new CampaignStateMachine(this, 'CampaignRun', { api: houseFunctionFor('campaignsApi'), step: houseFunctionFor('campaignStep') }).stateMachine;
 
     // One rule per RULES entry, its pattern exactly as declared (CfnRule takes the JSON as is). The queue
@@ -167,6 +175,8 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, OUTPUTS.apiUrl, { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, OUTPUTS.userPoolId, { value: props.userPool.userPoolId });
     new CfnOutput(this, OUTPUTS.userPoolClientId, { value: props.userPoolClient.userPoolClientId });
+    new CfnOutput(this, OUTPUTS.operatorPoolId, { value: props.operatorPool.userPoolId });
+    new CfnOutput(this, OUTPUTS.operatorPoolClientId, { value: props.operatorPoolClient.userPoolClientId });
     new CfnOutput(this, OUTPUTS.tableName, { value: props.table.tableName });
     new CfnOutput(this, OUTPUTS.eventBusName, { value: props.bus.eventBusName });
     new CfnOutput(this, OUTPUTS.secretsPrefix, { value: secretsPrefix, description: 'Tenant webhook secrets: <prefix><tenantId>' });

@@ -431,24 +431,48 @@ describe('table, bus and user pool', () => {
   });
 
   it('has a group per role, an immutable tenantId and a client whose ID tokens carry it', () => {
-    const groups = s.stateful.resources('AWS::Cognito::UserPoolGroup').map((g) => g.Properties.GroupName);
+    const [pool] = s.stateful.resources('AWS::Cognito::UserPool').filter((p) => p.id.startsWith('UserPool'));
+    const groups = s.stateful.resources('AWS::Cognito::UserPoolGroup').filter((g) => (g.Properties.UserPoolId as { Ref?: string }).Ref === pool!.id).map((g) => g.Properties.GroupName);
     expect(groups.sort()).toEqual([...ROLES].sort());
-    const [pool] = s.stateful.resources('AWS::Cognito::UserPool');
     expect(pool!.DeletionPolicy).toBe('Retain');
     expect(pool!.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
     expect(pool!.Properties.Schema).toContainEqual(expect.objectContaining({ Name: 'tenantId', Mutable: false }));
-    const [client] = s.stateful.resources('AWS::Cognito::UserPoolClient');
+    const [client] = s.stateful.resources('AWS::Cognito::UserPoolClient').filter((c) => (c.Properties.UserPoolId as { Ref?: string }).Ref === pool!.id);
     expect(client!.Properties.ReadAttributes).toContain('custom:tenantId');
     expect(client!.Properties.WriteAttributes).not.toContain('custom:tenantId');
   });
 });
 
 describe('HTTP API', () => {
+  const authorizers = () => s.stateless.resources('AWS::ApiGatewayV2::Authorizer');
   const authorizer = () => {
-    const [jwt, ...others] = s.stateless.resources('AWS::ApiGatewayV2::Authorizer');
-    expect(others).toEqual([]);
-    return jwt!;
+    const found = authorizers().filter((a) => a.Properties.Name === 'CognitoIdToken');
+    expect(found).toHaveLength(1);
+    return found[0]!;
   };
+
+  it("takes the operator's tokens on operator routes only, from the deployment's own pool (TOTP required, one group), and tells the function its issuer", () => {
+    expect(authorizers().map((a) => a.Properties.Name).sort()).toEqual(['CognitoIdToken', 'OperatorIdToken']);
+    const operator = authorizers().find((a) => a.Properties.Name === 'OperatorIdToken')!;
+    const issuer = s.producer((operator.Properties.JwtConfiguration as { Issuer: unknown }).Issuer);
+    expect(issuer).toMatchObject({ attribute: 'ProviderURL', resource: { Type: 'AWS::Cognito::UserPool' } });
+    const pool = issuer!.resource;
+    expect(pool.id).toMatch(/^OperatorPool/);
+    expect(pool.Properties.MfaConfiguration).toBe('ON');
+    expect(pool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    const groups = s.stateful.resources('AWS::Cognito::UserPoolGroup').filter((g) => (g.Properties.UserPoolId as { Ref?: string }).Ref === pool.id);
+    expect(groups.map((g) => g.Properties.GroupName)).toEqual(['operator']);
+    const operatorRoutes = ROUTES.filter((r) => r.auth !== 'public' && (r.auth.roles as readonly string[]).includes('operator'));
+    expect(operatorRoutes.length).toBeGreaterThan(0);
+    for (const route of s.stateless.resources('AWS::ApiGatewayV2::Route')) {
+      const isOperator = operatorRoutes.some((r) => `${r.method} ${r.path}` === route.Properties.RouteKey);
+      if (route.Properties.AuthorizerId === undefined) continue;
+      expect((route.Properties.AuthorizerId as { Ref: string }).Ref, String(route.Properties.RouteKey)).toBe(isOperator ? operator.id : authorizer().id);
+    }
+    const functions = s.stateless.resources('AWS::Lambda::Function').filter((f) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.OPERATOR_ISSUER);
+    expect(functions.length).toBeGreaterThan(0);
+    for (const f of functions) expect(s.producer((f.Properties.Environment as { Variables: Record<string, unknown> }).Variables.OPERATOR_ISSUER)?.resource.id).toBe(pool.id);
+  });
 
   it('validates Cognito ID tokens: issuer of the user pool, audience of its client', () => {
     const config = authorizer().Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
@@ -468,7 +492,9 @@ describe('HTTP API', () => {
         expect(route.Properties.AuthorizationType ?? 'NONE', route.id).toBe('NONE');
       } else {
         expect(route.Properties.AuthorizationType, route.id).toBe('JWT');
-        expect(route.Properties.AuthorizerId, route.id).toEqual({ Ref: authorizer().id });
+        const operator = (declaration!.auth.roles as readonly string[]).includes('operator');
+        if (!operator) expect(route.Properties.AuthorizerId, route.id).toEqual({ Ref: authorizer().id });
+        else expect(route.Properties.AuthorizerId, route.id).not.toEqual({ Ref: authorizer().id });
       }
     }
   });

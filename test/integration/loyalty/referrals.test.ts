@@ -70,7 +70,7 @@ async function paidOrder(email: string, amount = '40.00'): Promise<string> {
   return orderId;
 }
 
-const completedFor = (events: { detail: { data: unknown } }[], refereeId: string) => events.filter((e) => (e.detail.data as { refereeId: string }).refereeId === refereeId);
+const completedFor = <E extends { detail: { data: unknown } }>(events: E[], refereeId: string): E[] => events.filter((e) => (e.detail.data as { refereeId: string }).refereeId === refereeId);
 
 describe('referrals', () => {
   it('a friend who signs up with a code and keeps their first paid order past the return window completes the referral: both earn once', async () => {
