@@ -6,7 +6,7 @@
  * adapters' `dynamo` and `messaging` plumbing) directly; any other context is reached through its index.ts.
  *
  * Violations that existed when the check was introduced are listed in
- * .dependency-cruiser-known-violations.json (regenerate with `npm run boundaries:baseline` only to REMOVE
+ * .dependency-cruiser-known-violations.json (regenerate with `npm run boundaries -- --baseline` only to REMOVE
  * entries as they are fixed); anything new fails the suite.
  */
 const LAYERS = '(domain|functions|adapters|api|wiring|events|store/keys)';

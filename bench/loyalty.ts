@@ -40,7 +40,7 @@ export async function benchLoyalty(runtime: LocalRuntime, floor: Floor, rounds: 
   // 1. a program where every comment earns (no daily cap in the way of the count)
   await call(runtime, tenant.tokens.admin, '/v1/settings/loyalty', {
     method: 'PUT',
-    body: JSON.stringify({ rules: { signup: { points: 100, lifetimeCap: 1 }, comment: { points: COMMENT_POINTS, perDayCap: 100_000 } } }),
+    body: JSON.stringify({ rules: { signup: { points: 100, lifetimeCap: 1 }, comment: { points: COMMENT_POINTS, perDayCap: 10_000 } } }),
   });
   // 2. members who signed up with their Facebook id, so their comments resolve to them
   const run = bigId('6');

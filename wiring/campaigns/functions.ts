@@ -1,14 +1,12 @@
 /**
  * The campaigns context's functions (spread into wiring/functions.ts FUNCTIONS).
  */
-import type { FunctionDeclaration } from '../functions.js';
+import { declareFunctions } from '../function-declaration.js';
 
-export const CAMPAIGN_FUNCTIONS = {
+export const CAMPAIGN_FUNCTIONS = declareFunctions({
   campaignsApi: {
     id: 'CampaignsApi',
     entry: 'functions/campaigns/api.ts',
-    memoryMb: 512,
-    timeoutSeconds: 10,
     // publishes CampaignLaunched; starts the campaign state machine (granted by infra/contexts/campaigns.ts)
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
   },
@@ -23,8 +21,7 @@ export const CAMPAIGN_FUNCTIONS = {
   campaignAttribution: {
     id: 'CampaignAttribution',
     entry: 'functions/campaigns/attribution.ts',
-    memoryMb: 512,
     timeoutSeconds: 30,
     access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: false },
   },
-} as const satisfies Record<string, FunctionDeclaration>;
+});

@@ -1,7 +1,7 @@
 /** The finance context's functions (spread into wiring/functions.ts). */
-import type { FunctionDeclaration } from '../functions.js';
+import { declareFunctions } from '../function-declaration.js';
 
-export const FINANCE_FUNCTIONS = {
+export const FINANCE_FUNCTIONS = declareFunctions({
   financeApi: {
     id: 'FinanceApi',
     entry: 'functions/finance/costs-api.ts',
@@ -16,8 +16,7 @@ export const FINANCE_FUNCTIONS = {
     id: 'BudgetCheck',
     entry: 'functions/finance/budget-check.ts',
     feature: 'finance',
-    memoryMb: 512,
     timeoutSeconds: 120,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
   },
-} as const satisfies Record<string, FunctionDeclaration>;
+});

@@ -1,11 +1,10 @@
 /** The loyalty context's functions (spread into FUNCTIONS). */
-import type { FunctionDeclaration } from '../functions.js';
+import { declareFunctions } from '../function-declaration.js';
 
-export const LOYALTY_FUNCTIONS = {
+export const LOYALTY_FUNCTIONS = declareFunctions({
   loyaltyAwarder: {
     id: 'LoyaltyAwarder',
     entry: 'functions/loyalty/awarder.ts',
-    memoryMb: 512,
     timeoutSeconds: 30,
     // publishes PointsAwarded, TierChanged, BadgeEarned; sends the welcome e-mail; records the program's terms
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, sendsEmail: true },
@@ -13,16 +12,13 @@ export const LOYALTY_FUNCTIONS = {
   loyaltyApi: {
     id: 'LoyaltyApi',
     entry: 'functions/loyalty/api.ts',
-    memoryMb: 512,
-    timeoutSeconds: 10,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, sendsEmail: true },
   },
   loyaltyExpiry: {
     id: 'LoyaltyExpiry',
     entry: 'functions/loyalty/expiry.ts',
-    memoryMb: 512,
     // walks the expiry index of every tenant; a missed account is picked up by the next run
     timeoutSeconds: 300,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, sendsEmail: true },
   },
-} as const satisfies Record<string, FunctionDeclaration>;
+});

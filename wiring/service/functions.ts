@@ -1,11 +1,10 @@
 /** The service context's functions (spread into wiring/functions.ts). */
-import type { FunctionDeclaration } from '../functions.js';
+import { declareFunctions } from '../function-declaration.js';
 
-export const SERVICE_FUNCTIONS = {
+export const SERVICE_FUNCTIONS = declareFunctions({
   serviceApi: {
     id: 'ServiceApi',
     entry: 'functions/service/api.ts',
-    memoryMb: 512,
     timeoutSeconds: 15,
     // replies go out through the networks' APIs with the tenant's tokens (its secret)
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true },
@@ -13,15 +12,13 @@ export const SERVICE_FUNCTIONS = {
   serviceTickets: {
     id: 'ServiceTickets',
     entry: 'functions/service/tickets-consumer.ts',
-    memoryMb: 512,
     timeoutSeconds: 30,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
   },
   serviceSlaBreaches: {
     id: 'ServiceSlaBreaches',
     entry: 'functions/service/sla-breaches.ts',
-    memoryMb: 512,
     timeoutSeconds: 60,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
   },
-} as const satisfies Record<string, FunctionDeclaration>;
+});
