@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TABLE_NAME } from '../../store/table.js';
 import { addConsumedCapacity } from '../shared/meter.js';
+import { CHANGED, untilUnchanged } from '../../domain/shared/optimistic.js';
 
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
 
@@ -69,12 +70,17 @@ const OPTIMISTIC_ATTEMPTS = 5;
  * ChangedMeanwhile. Gives up after a few attempts rather than spin on a hot item.
  */
 export async function retryWhileChanged<T>(what: string, attempt: () => Promise<T>): Promise<T> {
-  for (let n = 1; n <= OPTIMISTIC_ATTEMPTS; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ChangedMeanwhile) && !isConditionalCheckFailed(error)) throw error;
-    }
-  }
-  throw new Error(`${what} kept changing; gave up after ${OPTIMISTIC_ATTEMPTS} attempts`);
+  // the domain's one loop; here a lost conditional write is the signal to read again
+  return untilUnchanged(
+    what,
+    async () => {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (error instanceof ChangedMeanwhile || isConditionalCheckFailed(error)) return CHANGED;
+        throw error;
+      }
+    },
+    { attempts: OPTIMISTIC_ATTEMPTS },
+  );
 }

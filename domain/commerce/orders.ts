@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { resolveCustomer, type IdentityInput, type IdentityPorts } from '../customers/index.js';
 import { addMoney, compareMoney, isDecimal, isPositive, sumDecimals, zeroLike, type Money } from '../shared/money.js';
 import type { EventPublisher } from '../shared/ports.js';
+import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
 
 // ---------------------------------------------------------------------------------------------------
 // What stores send, read exactly (bodies are parsed with parseJsonExact, domain/shared/money.ts)
@@ -350,7 +351,7 @@ export async function recordOrderChange(
   if (await ports.orders.seen(ctx.tenantId, delivery)) return duplicate(ports, ctx.tenantId, store, orderId);
 
   let customerId: string | undefined;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`order ${store}:${orderId}`, async () => {
     const stored = await ports.orders.get(ctx.tenantId, store, orderId);
     const now = ports.clock.now().toISOString();
     let next: Order;
@@ -366,11 +367,10 @@ export async function recordOrderChange(
     const pending = [...(stored?.pendingEvents ?? []), ...events];
     const saved = await ports.orders.save(next, stored?.rev ?? null, pending, delivery);
     if (saved === 'duplicate') return duplicate(ports, ctx.tenantId, store, orderId);
-    if (saved === 'stale') continue;
+    if (saved === 'stale') return CHANGED;
     const published = await publishPending(ports, ctx.tenantId, store, orderId, pending);
     return { outcome: 'recorded', order: next, published };
-  }
-  throw new Error(`order ${store}:${orderId} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 async function duplicate(ports: OrderPorts, tenantId: string, store: Store, orderId: string): Promise<OrderOutcome> {

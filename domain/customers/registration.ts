@@ -26,6 +26,7 @@ import type { DeliveryRef, SaveOutcome } from '../commerce/orders.js';
 import type { EventPublisher, InteractionRepository } from '../shared/ports.js';
 import type { TextAnalyzer } from '../social/text-analysis.js';
 import { retentionOfNewInteractions } from '../privacy/index.js';
+import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
 
 export interface DeliveryRecord {
   published: boolean;
@@ -202,7 +203,7 @@ export async function registerCustomer(
     ...(signup.name !== undefined && { name: signup.name }),
   });
 
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`customer ${resolution.customerId}`, async () => {
     const current = await ports.profiles.getForUpdate(ctx.tenantId, resolution.customerId);
     if (!current) throw new Error(`customer ${resolution.customerId} vanished during registration`);
     const record = delivery ?? apiRegistration(current.customer.id);
@@ -222,15 +223,14 @@ export async function registerCustomer(
       { customerId: customer.id, channel: signup.via, stage: customer.stage, ...(signup.referralCode && { referralCode: signup.referralCode }) },
     );
     const saved = await ports.profiles.commit(ctx.tenantId, { customer, rev: current.rev }, record, [event]);
-    if (saved === 'stale') continue;
+    if (saved === 'stale') return CHANGED;
     if (saved === 'duplicate') {
       if (delivery) return { outcome: 'duplicate' };
       return alreadyRegistered(ports, ctx.tenantId, current.customer);
     }
     await publishRecord(ports, ctx.tenantId, record, [event]);
     return { outcome: 'registered', customer, created: resolution.created, conflicts: resolution.conflicts };
-  }
-  throw new Error(`customer ${resolution.customerId} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 function registered(customer: Customer, signup: Signup, now: string): Customer {
@@ -351,7 +351,7 @@ export async function applyStoreCustomerUpdate(
     ...(links.length > 0 && { links }),
     ...(update.name !== undefined && { name: update.name }),
   });
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`customer ${customerId}`, async () => {
     const current = await ports.profiles.getForUpdate(ctx.tenantId, customerId);
     if (!current) throw new Error(`customer ${customerId} vanished during an update`);
     const now = ports.clock.now().toISOString();
@@ -363,12 +363,11 @@ export async function applyStoreCustomerUpdate(
       { customerId, changed: named ? ['identities', 'displayName'] : ['identities'] },
     );
     const saved = await ports.profiles.commit(ctx.tenantId, change, delivery, [event]);
-    if (saved === 'stale') continue;
+    if (saved === 'stale') return CHANGED;
     if (saved === 'duplicate') return { outcome: 'duplicate' };
     await publishRecord(ports, ctx.tenantId, delivery, [event]);
     return { outcome: 'updated', customerId };
-  }
-  throw new Error(`customer ${customerId} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -401,7 +400,7 @@ export async function updateCustomerProfile(
   customerId: string,
   patch: ProfilePatch,
 ): Promise<Customer> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`customer ${customerId}`, async () => {
     const current = await ports.profiles.getForUpdate(ctx.tenantId, customerId);
     if (!current || current.customer.mergedInto) throw new NotFound('Customer not found');
     const next: Record<string, unknown> = { ...current.customer };
@@ -418,7 +417,7 @@ export async function updateCustomerProfile(
     const now = ports.clock.now().toISOString();
     const customer = { ...(next as unknown as Customer), updatedAt: now };
     const saved = await ports.profiles.commit(ctx.tenantId, { customer, rev: current.rev }, undefined, []);
-    if (saved === 'stale') continue;
+    if (saved === 'stale') return CHANGED;
     await ports.publisher.publish([
       buildEvent(
         CustomerUpdated,
@@ -427,8 +426,7 @@ export async function updateCustomerProfile(
       ),
     ]);
     return customer;
-  }
-  throw new Error(`customer ${customerId} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
  * consent makes the whole retained history count at once; withdrawing it stops that at once (ConsentChanged
  * recomputes the customer and their segment membership). Orders count regardless (the store's legal basis).
  */
+import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
 import type { z } from 'zod';
 import { buildEvent, KnowledgeRefreshRequested, Stage as StageEnum, type Channel, type OrderStatus, type Stage } from '../../events/catalog.js';
 import { socialProfilingAllowed } from '../consent/index.js';
@@ -806,7 +807,7 @@ async function liveCustomer(ports: KnowledgePorts, tenantId: string, customerId:
  */
 export async function updateCustomerKnowledge(ports: KnowledgePorts, update: KnowledgeUpdate): Promise<UpdateResult> {
   const { tenantId } = update;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`knowledge of customer ${update.customerId}`, async (attempt) => {
     const customer = attempt === 1 && update.customer ? update.customer : await liveCustomer(ports, tenantId, update.customerId);
     if (!customer || customer.mergedInto) return { outcome: 'missing' };
     const customerId = customer.id;
@@ -852,12 +853,11 @@ export async function updateCustomerKnowledge(ports: KnowledgePorts, update: Kno
       deletes: [],
       membership,
     });
-    if (outcome === 'conflict') continue;
+    if (outcome === 'conflict') return CHANGED;
     if (outcome === 'duplicate') return { outcome: 'duplicate' };
     if (stage !== customer.stage) await ports.stages.setStage(tenantId, customerId, stage);
     return { outcome: 'updated', written: { record, rev: (stored?.rev ?? 0) + 1 } };
-  }
-  throw new Error(`knowledge of customer ${update.customerId} kept changing; giving up after ${MAX_ATTEMPTS} attempts`);
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 /** The figures and the segments the customer belongs in. */
@@ -897,7 +897,7 @@ export async function mergeCustomerKnowledge(
   event: { tenantId: string; eventId: string; survivorId: string; mergedId: string },
 ): Promise<UpdateResult> {
   const { tenantId, survivorId, mergedId } = event;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`knowledge of customers ${survivorId}/${mergedId}`, async (attempt) => {
     const merged = await ports.knowledge.get(tenantId, mergedId);
     if (!merged) return updateCustomerKnowledge(ports, { tenantId, customerId: survivorId, eventId: event.eventId });
     const survivor = await ports.customers.get(tenantId, survivorId);
@@ -924,19 +924,18 @@ export async function mergeCustomerKnowledge(
         ...merged.record.segments.map((segmentId) => ({ segmentId, customerId: mergedId, change: 'remove' as const })),
       ],
     });
-    if (outcome === 'conflict') continue;
+    if (outcome === 'conflict') return CHANGED;
     if (outcome === 'duplicate') return { outcome: 'duplicate' };
     const stage = knowledge.lifecycle.value?.stage;
     if (stage && stage !== survivor.stage) await ports.stages.setStage(tenantId, survivorId, stage);
     return { outcome: 'updated' };
-  }
-  throw new Error(`knowledge of customers ${survivorId}/${mergedId} kept changing; giving up after ${MAX_ATTEMPTS} attempts`);
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 /** CustomerErased: the knowledge record and every segment membership of the person go. */
 export async function forgetCustomerKnowledge(ports: KnowledgePorts, event: { tenantId: string; eventId: string; customerId: string }): Promise<UpdateResult> {
   const { tenantId, customerId } = event;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`knowledge of customer ${customerId}`, async () => {
     const stored = await ports.knowledge.get(tenantId, customerId);
     if (!stored) {
       // the record went first (erasure empties the customer's partition): look in every segment
@@ -952,10 +951,9 @@ export async function forgetCustomerKnowledge(ports: KnowledgePorts, event: { te
       deletes: [{ customerId, expectedRev: stored.rev }],
       membership: stored.record.segments.map((segmentId) => ({ segmentId, customerId, change: 'remove' as const })),
     });
-    if (outcome === 'conflict') continue;
+    if (outcome === 'conflict') return CHANGED;
     return { outcome: outcome === 'duplicate' ? 'duplicate' : 'updated' };
-  }
-  throw new Error(`knowledge of customer ${customerId} kept changing; giving up after ${MAX_ATTEMPTS} attempts`);
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 /** The figures of one customer for the API (no writes). */

@@ -5,6 +5,7 @@
  * send) until that is done: an outbox per source, so a crash after the write loses nothing and a redelivery
  * sends nothing twice.
  */
+import { CHANGED, jitter, untilUnchanged } from '../shared/optimistic.js';
 import { createHash } from 'node:crypto';
 import type { OutgoingEvent } from '../../events/catalog.js';
 import { BadgeEarned, buildEvent, PointsAwarded, PointsExpired, PointsRedeemed, ReferralCompleted, TierChanged } from '../../events/catalog.js';
@@ -149,13 +150,13 @@ export async function updateProgram(store: LoyaltyStore, tenantId: string, input
     const issue = parsed.error.issues[0]!;
     throw new InvalidInput(`loyalty program: ${issue.path.join('.') || '(body)'}: ${issue.message}`, { field: issue.path.join('.') });
   }
-  for (let attempt = 0; attempt < 5; attempt++) {
+  return untilUnchanged('the loyalty program', async () => {
     const current = await store.program(tenantId);
     const version = (current?.version ?? 0) + 1;
     const program: Program = { ...parsed.data, version, updatedAt: now.toISOString() };
     if (await store.putProgram(tenantId, program, current?.version ?? 0)) return program;
-  }
-  throw new Conflict('the loyalty program changed meanwhile; try again');
+    return CHANGED;
+  }, { attempts: 5 });
 }
 
 /**
@@ -184,7 +185,7 @@ async function applySource(
     if (!seen.delivered && seen.outbox) await deliver(ports, ctx.tenantId, customerId, sourceId, seen.outbox);
     return { duplicate: true };
   }
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged('the loyalty account', async () => {
     const customer = await ports.customers.get(ctx.tenantId, customerId);
     if (!customer || customer.mergedInto) return { duplicate: false };
     const program = await programOf(ports.store, ctx.tenantId);
@@ -214,16 +215,16 @@ async function applySource(
     if (result === 'out_of_stock') throw new Conflict('the reward is out of stock');
     if (result === 'code_taken') {
       codeSalt += 1;
-      continue;
+      return CHANGED;
     }
     if (result === 'duplicate') return applySource(ports, ctx, customerId, sourceId, decide, extra);
     if (result === 'committed') {
       await deliver(ports, ctx.tenantId, customerId, sourceId, outbox);
       return { outcome, duplicate: false };
     }
-    await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
-  }
-  throw new Conflict('the loyalty account kept changing; try again');
+    // someone else wrote the account meanwhile: read again, after a jitter that spreads the racers out
+    return CHANGED;
+  }, { attempts: MAX_ATTEMPTS, backoffMs: jitter(5, 200) });
 }
 
 /**

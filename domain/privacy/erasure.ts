@@ -23,6 +23,7 @@ import { normaliseEmail, normalisePhone } from '../customers/index.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import type { Customer } from '../shared/model.js';
 import type { AuditLog, Clock, EventPublisher } from '../shared/ports.js';
+import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
 
 /**
  * Entities erasure keeps on purpose ('retained-pseudonymous' in the registry), and why. Each holds ids and
@@ -164,7 +165,7 @@ export async function requestErasure(
 ): Promise<ErasureRequest> {
   const { tenantId } = ctx;
   const requestId = erasureRequestId(tenantId, customerId);
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`erasure request ${requestId}`, async () => {
     const existing = await ports.requests.get(tenantId, requestId);
     if (!existing) {
       const [customer] = await ports.eraser.person(tenantId, customerId);
@@ -190,7 +191,7 @@ export async function requestErasure(
             requestedAt: now,
             requestedBy: ctx.actor,
           };
-    if (request !== existing?.request && !(await ports.requests.put(request, existing ? existing.rev : null))) continue;
+    if (request !== existing?.request && !(await ports.requests.put(request, existing ? existing.rev : null))) return CHANGED;
     await recordAudit(ports.audit, {
       tenantId,
       actor: ctx.actor,
@@ -202,8 +203,7 @@ export async function requestErasure(
     });
     await ports.publisher.publish([erasureStep(tenantId, ctx.correlationId, `erasure-step:${requestId}:${request.runs}:start:${now}`, request)]);
     return request;
-  }
-  throw new Error(`erasure request ${requestId} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 const MAX_SWEEPS = 3;

@@ -22,6 +22,7 @@ import {
   type TicketStatus,
 } from './model.js';
 import { dueAlerts, nextAlert, slaState, type Priority } from './sla.js';
+import { CHANGED, KeptChanging, untilUnchanged } from '../shared/optimistic.js';
 
 export interface Versioned<T> {
   value: T;
@@ -164,7 +165,7 @@ export function chooseAgent(candidates: readonly Agent[], mode: Queue['assignmen
  * nobody is free (the ticket waits in the queue).
  */
 export async function assignTicket(ports: ServicePorts, tenantId: string, ticketId: string, by = 'system:routing'): Promise<string | undefined> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged('the queue', async () => {
     const current = await ports.store.ticket(tenantId, ticketId);
     if (!current) return undefined;
     const ticket = current.value;
@@ -186,8 +187,8 @@ export async function assignTicket(ports: ServicePorts, tenantId: string, ticket
       now,
     );
     if (await ports.store.saveTicket(next, current.rev, { agentChanges: [{ agentId: chosen.id, delta: 1, rev: agentRev }] })) return chosen.id;
-  }
-  throw new Conflict('The queue kept changing while assigning; try again');
+    return CHANGED;
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 /** Capacity freed or an agent came online: hand waiting tickets of the queues out, most urgent due time first. */
@@ -344,7 +345,7 @@ export async function ticketFromInteraction(ports: ServicePorts, received: Inter
   const signal = { ...received, occurredAt: ports.clock.now().toISOString() };
   const { tenantId } = signal;
   if (!CONVERSATION_KINDS.includes(signal.kind)) return 'ignored';
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged('the conversation', async () => {
     if (await ports.store.processed(tenantId, signal.eventId)) return 'duplicate';
     const conversationKey = conversationKeyOf(signal);
     const openId = await ports.store.openTicketOf(tenantId, signal.customerId, conversationKey);
@@ -374,7 +375,7 @@ export async function ticketFromInteraction(ports: ServicePorts, received: Inter
           ports.clock.now().toISOString(),
         );
         if (await ports.store.saveTicket(joined, current.rev, { markerEventId: signal.eventId })) return 'joined';
-        continue;
+        return CHANGED;
       }
     }
     const settings = await ports.store.settings(tenantId);
@@ -386,8 +387,8 @@ export async function ticketFromInteraction(ports: ServicePorts, received: Inter
     if (outcome === 'created') return 'opened';
     if (outcome === 'duplicate') return 'duplicate';
     // another message of the same conversation opened one meanwhile: join it
-  }
-  throw new Conflict('The conversation kept changing; the message will be retried');
+    return CHANGED;
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 function subjectOf(s: Pick<InteractionSignal, 'channel' | 'kind' | 'intent'>): string {
@@ -453,7 +454,7 @@ async function updateTicket(
   ticketId: string,
   change: (t: Ticket, now: string) => { ticket: Ticket; write?: TicketWrite } | undefined,
 ): Promise<{ before: Ticket; after: Ticket } | undefined> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`ticket ${ticketId}`, async () => {
     const current = await loadTicket(ports, tenantId, ticketId);
     const now = ports.clock.now().toISOString();
     const changed = change(current.value, now);
@@ -462,8 +463,8 @@ async function updateTicket(
     const queue = changed.ticket.queueId ? await ports.store.queue(tenantId, changed.ticket.queueId) : undefined;
     const next = withSla({ ...changed.ticket, updatedAt: now }, settings, queue, now);
     if (await ports.store.saveTicket(next, current.rev, changed.write)) return { before: current.value, after: next };
-  }
-  throw new Conflict(`Ticket ${ticketId} kept changing; try again`);
+    return CHANGED;
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 /** View of a ticket with its SLA as of now (clocks keep running between writes). */
@@ -588,7 +589,7 @@ async function queuesOfAgent(ports: ServicePorts, tenantId: string, agentId: str
 
 /** Reassignment to another agent (or back to the queue with null); the counts move with it. Audited. */
 export async function reassign(ports: ServicePorts, tenantId: string, ticketId: string, by: string, agentId: string | null): Promise<Ticket> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return untilUnchanged(`ticket ${ticketId}`, async () => {
     const current = await loadTicket(ports, tenantId, ticketId);
     const t = current.value;
     if (t.assigneeId === agentId) return t;
@@ -621,8 +622,8 @@ export async function reassign(ports: ServicePorts, tenantId: string, ticketId: 
       if (t.assigneeId && t.status !== 'resolved') await assignWaiting(ports, tenantId, await queuesOfAgent(ports, tenantId, t.assigneeId));
       return next;
     }
-  }
-  throw new Conflict(`Ticket ${ticketId} kept changing; try again`);
+    return CHANGED;
+  }, { attempts: MAX_ATTEMPTS });
 }
 
 export async function changePriority(ports: ServicePorts, tenantId: string, ticketId: string, by: string, priority: Priority): Promise<Ticket> {
@@ -647,9 +648,10 @@ export async function detectBreaches(ports: ServicePorts, tenantId: string, corr
   let breaches = 0;
   let warnings = 0;
   for (const ticketId of await ports.store.alertsDue(tenantId, now, 100)) {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    // a ticket that keeps changing is left to the next run (its alert stays due)
+    await untilUnchanged(`ticket ${ticketId}`, async () => {
       const current = await ports.store.ticket(tenantId, ticketId);
-      if (!current) break;
+      if (!current) return;
       const settings = await ports.store.settings(tenantId);
       const queue = current.value.queueId ? await ports.store.queue(tenantId, current.value.queueId) : undefined;
       const fresh = withSla(current.value, settings, queue, now);
@@ -674,9 +676,12 @@ export async function detectBreaches(ports: ServicePorts, tenantId: string, corr
       if (await ports.store.saveTicket(marked, current.rev)) {
         breaches += alerts.filter((a) => a.kind === 'breach').length;
         warnings += alerts.filter((a) => a.kind === 'warning').length;
-        break;
+        return;
       }
-    }
+      return CHANGED;
+    }, { attempts: MAX_ATTEMPTS }).catch((error: unknown) => {
+      if (!(error instanceof KeptChanging)) throw error;
+    });
   }
   return { breaches, warnings };
 }
