@@ -113,6 +113,7 @@ export class DynamoLoyaltyStore implements LoyaltyStore {
             ...keys.personalIndex(tenantId, customerId, 'ReferralCode', change.referralCode),
             entity: 'ReferralCode',
             customerId,
+            code: change.referralCode,
           },
           // a code names one member: another member's code is never overwritten
           ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',

@@ -61,7 +61,9 @@ describe('GET /v1/customers/{id}/export', () => {
     expect(section('WebhookDelivery').length).toBeGreaterThan(0);
     expect(section('WebhookDelivery')[0]!.events[0].detail.data.customerId).toBe(person.customerId);
 
-    expect(section('ConsentRecord').map((r) => `${r.purpose}:${r.status}`).sort()).toEqual(['marketing:granted', 'marketing:pending', 'social_profiling:granted']);
+    // joining the loyalty program at sign-up put its terms on the ledger too
+    expect(section('ConsentRecord').map((r) => `${r.purpose}:${r.status}`).sort()).toEqual(['loyalty:granted', 'marketing:granted', 'marketing:pending', 'social_profiling:granted']);
+    expect(section('ReferralCode')).toEqual([expect.objectContaining({ code: expect.stringMatching(/^[A-Z2-9]{10}$/) })]);
     expect(section('ConsentTokenUse')).toEqual([expect.objectContaining({ usedAt: expect.any(String), retainedUntil: expect.any(String) })]);
     expect(section('CustomerKnowledge')).toEqual([expect.objectContaining({ customerId: person.customerId, segments: expect.arrayContaining([person.segments.social, person.segments.presence]) })]);
     expect(section('SegmentMember').map((m) => m.segmentId).sort()).toEqual([person.segments.social, person.segments.presence].sort());
