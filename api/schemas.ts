@@ -445,7 +445,7 @@ export const MetaWebhookReceipt = z
   .register(apiSchemas, { id: 'MetaWebhookReceipt' });
 
 // ---------------------------------------------------------------------------------------------------------
-// Customer knowledge, segments and recommendations (domain/knowledge/knowledge.ts, domain/segments/segments.ts,
+// Customer knowledge, segments and recommendations (domain/knowledge/, domain/segments/segments.ts,
 // domain/knowledge/recommendations.ts): every figure answers { value, inputs, formula }.
 
 const MoneyView = z.object({ amount: z.string(), currency: z.string() });

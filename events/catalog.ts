@@ -244,7 +244,7 @@ export const CampaignCompleted = defineEvent(
 );
 
 /**
- * A step of a customer-knowledge job (domain/knowledge/knowledge.ts): recompute the tenant's distribution
+ * A step of a customer-knowledge job (domain/knowledge/jobs.ts): recompute the tenant's distribution
  * (`thresholds`), or refresh one page of one stage partition of the customer index (`partition`), for a
  * tenant recompute or a new segment's back-fill. Each step publishes the next, so no run is long.
  */
