@@ -36,7 +36,7 @@ import type { Clock, EventPublisher, IdGenerator } from '../../domain/shared/por
 import type { Money } from '../../domain/shared/money.js';
 import type { Affinity, AffinityStore, ProductStats } from '../../domain/knowledge/recommendations.js';
 import { keys, SHARDS } from '../../store/keys.js';
-import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from '../dynamo/client.js';
+import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from '../dynamo/client.js';
 import { membershipWrites, segmentStore, type TransactItem } from '../segments/index.js';
 
 /** Processed-markers outlive any redelivery (SQS keeps a message at most 14 days). */
@@ -149,28 +149,25 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
   }
 
   async clearPendingAffinity(tenantId: string, customerId: string, eventId: string, known?: StoredKnowledge): Promise<StoredKnowledge | undefined> {
-    for (let attempt = 1; attempt <= 8; attempt++) {
-      const stored = attempt === 1 && known ? known : await this.get(tenantId, customerId);
+    let first = true;
+    return retryWhileChanged(`knowledge of customer ${customerId}`, async () => {
+      const stored = first && known ? known : await this.get(tenantId, customerId);
+      first = false;
       const pending = stored?.record.pendingAffinity ?? [];
       if (!stored || !pending.some((p) => p.eventId === eventId)) return stored;
       const rest = pending.filter((p) => p.eventId !== eventId);
       const { pendingAffinity: _, ...record } = stored.record;
       const next = { record: { ...record, ...(rest.length > 0 && { pendingAffinity: rest }) }, rev: stored.rev + 1 };
-      try {
-        await documentClient().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: knowledgeItem(next.record, next.rev),
-            ConditionExpression: 'rev = :rev',
-            ExpressionAttributeValues: { ':rev': stored.rev },
-          }),
-        );
-        return next;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
-    }
-    throw new Error(`knowledge of customer ${customerId} kept changing while settling co-occurrences`);
+      await documentClient().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: knowledgeItem(next.record, next.rev),
+          ConditionExpression: 'rev = :rev',
+          ExpressionAttributeValues: { ':rev': stored.rev },
+        }),
+      );
+      return next;
+    });
   }
 
   async forgetMemberships(tenantId: string, customerId: string, segmentIds: string[]): Promise<void> {

@@ -6,6 +6,8 @@
 import type { TextAnalyzer } from '../../domain/social/text-analysis.js';
 
 export { DynamoMessageStore } from './dynamo-messages.js';
+export { DynamoInteractionRepository } from './dynamo-interactions.js';
+export { DynamoYoutubeSubscriptions, DynamoYoutubeVideos } from './dynamo-youtube.js';
 
 let lexicon: Promise<TextAnalyzer> | undefined;
 export const lazyTextAnalyzer: TextAnalyzer = {

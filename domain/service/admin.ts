@@ -3,7 +3,8 @@
  * tickets of the agent's queues are handed out at once.
  */
 import { recordAudit } from '../audit/index.js';
-import { Conflict, NotFound } from '../shared/errors.js';
+import { NotFound } from '../shared/errors.js';
+import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
 import type { Agent, AgentInput, Queue, QueueInput } from './model.js';
 import { assignWaiting, type ServicePorts } from './tickets.js';
 
@@ -16,7 +17,7 @@ export async function saveQueue(ports: ServicePorts, tenantId: string, queueId: 
 
 /** Creates or replaces an agent; the open-ticket count is the system's, never the caller's. */
 export async function saveAgent(ports: ServicePorts, tenantId: string, agentId: string, input: AgentInput, by: string): Promise<Agent> {
-  for (let attempt = 0; attempt < 8; attempt++) {
+  return untilUnchanged(`agent ${agentId}`, async () => {
     const current = await ports.store.agent(tenantId, agentId);
     const agent: Agent = {
       ...input,
@@ -31,12 +32,12 @@ export async function saveAgent(ports: ServicePorts, tenantId: string, agentId: 
       await assignWaiting(ports, tenantId, agent.queues);
       return (await ports.store.agent(tenantId, agentId))!.value;
     }
-  }
-  throw new Conflict(`Agent ${agentId} kept changing; try again`);
+    return CHANGED;
+  }, { attempts: 8 });
 }
 
 export async function patchAgent(ports: ServicePorts, tenantId: string, agentId: string, patch: { status?: Agent['status']; capacity?: number }, by: string): Promise<Agent> {
-  for (let attempt = 0; attempt < 8; attempt++) {
+  return untilUnchanged(`agent ${agentId}`, async () => {
     const current = await ports.store.agent(tenantId, agentId);
     if (!current) throw new NotFound(`No agent ${agentId}`);
     const agent: Agent = { ...current.value, ...patch, updatedAt: ports.clock.now().toISOString() };
@@ -45,6 +46,6 @@ export async function patchAgent(ports: ServicePorts, tenantId: string, agentId:
       await assignWaiting(ports, tenantId, agent.queues);
       return (await ports.store.agent(tenantId, agentId))!.value;
     }
-  }
-  throw new Conflict(`Agent ${agentId} kept changing; try again`);
+    return CHANGED;
+  }, { attempts: 8 });
 }

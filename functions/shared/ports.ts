@@ -2,7 +2,9 @@
  * The production wiring of the domain's ports, built once per Lambda container.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoCustomerRepository, DynamoInteractionRepository, DynamoTenantDirectory } from '../../adapters/customers/index.js';
+import { DynamoCustomerRepository } from '../../adapters/customers/index.js';
+import { DynamoInteractionRepository } from '../../adapters/social/index.js';
+import { DynamoTenantDirectory } from '../../adapters/shared/dynamo-tenants.js';
 import { eventPublisher } from '../../adapters/shared/event-publisher.js';
 import { secretStore } from '../../adapters/shared/secrets.js';
 import { auditLog } from '../../adapters/audit/index.js';

@@ -4,7 +4,7 @@
  * X-Hub-Signature is checked over the raw bytes before anything is parsed.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoYoutubeSubscriptions, DynamoYoutubeVideos } from '../../adapters/customers/index.js';
+import { DynamoYoutubeSubscriptions, DynamoYoutubeVideos } from '../../adapters/social/index.js';
 import { Unauthorized } from '../../domain/shared/errors.js';
 import type { HmacCheck } from '../../domain/shared/signatures.js';
 import { hmacMatches } from '../../domain/shared/signatures.js';

@@ -3,7 +3,7 @@
  * cursor pagination, and tenant isolation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoInteractionRepository } from '../../../adapters/customers/dynamo-customers.js';
+import { DynamoInteractionRepository } from '../../../adapters/social/dynamo-interactions.js';
 import type { Interaction } from '../../../domain/shared/model.js';
 import type { Channel } from '../../../events/catalog.js';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';

@@ -6,7 +6,8 @@
  * written before the first YouTube request, and a later change calls `ports.tenants.invalidate`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoTenantDirectory, DynamoYoutubeSubscriptions } from '../../../adapters/customers/dynamo-customers.js';
+import { DynamoTenantDirectory } from '../../../adapters/shared/dynamo-tenants.js';
+import { DynamoYoutubeSubscriptions } from '../../../adapters/social/dynamo-youtube.js';
 import { setSecretStore, StaticSecretStore, toTenantSecrets } from '../../../adapters/shared/secrets.js';
 import type { Tenant } from '../../../domain/shared/model.js';
 import { InteractionRecorded } from '../../../events/catalog.js';
