@@ -3,44 +3,18 @@
  * Producers, consumers, rules and tests import these definitions; nothing spells a detail-type by hand.
  */
 import { z } from 'zod';
-import { CONSENT_PURPOSES, CONSENT_STATUSES, INTENTS } from '../domain/shared/vocabulary.js';
+import { CHANNELS, CONSENT_PURPOSES, CONSENT_STATUSES, INTENTS, INTERACTION_KINDS, ORDER_STATUSES, STAGES } from '../domain/shared/vocabulary.js';
 
 export const BUS_NAME = 'social-crm';
 
-export const Channel = z.enum([
-  'facebook',
-  'instagram',
-  'whatsapp',
-  'x',
-  'youtube',
-  'shopify',
-  'woocommerce',
-  'web',
-  'email',
-  'sms',
-]);
+/** The names below are spelled once in domain/shared/vocabulary.ts; these are their schemas. */
+export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
 
-export const InteractionKind = z.enum([
-  'comment',
-  'mention',
-  'like',
-  'follow',
-  'share',
-  'dm',
-  'review',
-  'survey',
-  'quiz',
-  'video_view',
-  'content',
-  // loyalty actions reported by the brand's own site or app (generic events endpoint)
-  'newsletter_signup',
-  'game',
-  'referral',
-]);
+export const InteractionKind = z.enum(INTERACTION_KINDS);
 export type InteractionKind = z.infer<typeof InteractionKind>;
 
-export const Stage = z.enum(['prospect', 'lead', 'customer', 'repeat', 'loyal', 'advocate']);
+export const Stage = z.enum(STAGES);
 export type Stage = z.infer<typeof Stage>;
 
 /** Money as an exact decimal string with its currency: never a float. */
@@ -154,7 +128,7 @@ export const InteractionRemoved = defineEvent(
 );
 
 /** An order's status as the CRM derives it from the store's facts (paid, cancelled, refunds). */
-export const OrderStatus = z.enum(['pending', 'paid', 'partially_refunded', 'refunded', 'cancelled', 'failed']);
+export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 const orderData = z.object({

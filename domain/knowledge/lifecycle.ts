@@ -20,7 +20,7 @@
  *    high when ratio ≥ 3 or d ≥ 365, medium when ratio ≥ 1.5, else low;
  *  - 1 order: high when d ≥ 180, medium when d ≥ 90, else low.
  */
-import type { Stage } from '../../events/catalog.js';
+import type { Stage } from '../shared/vocabulary.js';
 
 export const LOYAL_MIN_ORDERS = 4;
 export const ADVOCATE_MIN_SIGNALS = 2;

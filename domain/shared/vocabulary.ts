@@ -27,3 +27,46 @@ export const EVERY_CHANNEL = 'all';
 
 export const CONSENT_STATUSES = ['granted', 'withdrawn', 'pending'] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
+
+/** Where a customer is reached or heard: the social networks, the stores, the brand's own site, e-mail and SMS. */
+export const CHANNELS = [
+  'facebook',
+  'instagram',
+  'whatsapp',
+  'x',
+  'youtube',
+  'shopify',
+  'woocommerce',
+  'web',
+  'email',
+  'sms',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** What a person did on a channel. */
+export const INTERACTION_KINDS = [
+  'comment',
+  'mention',
+  'like',
+  'follow',
+  'share',
+  'dm',
+  'review',
+  'survey',
+  'quiz',
+  'video_view',
+  'content',
+  // loyalty actions reported by the brand's own site or app (generic events endpoint)
+  'newsletter_signup',
+  'game',
+  'referral',
+] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+/** The customer's lifecycle stage (domain/knowledge/lifecycle.ts decides it). */
+export const STAGES = ['prospect', 'lead', 'customer', 'repeat', 'loyal', 'advocate'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** An order's status as the stores report it, normalised. */
+export const ORDER_STATUSES = ['pending', 'paid', 'partially_refunded', 'refunded', 'cancelled', 'failed'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];

@@ -4,7 +4,7 @@
  * than once (WhatsApp retries for days and delivers to every subscribed app), so the state only moves
  * forward: a late `delivered` after `read` changes nothing, and `failed` is final.
  */
-import type { Channel } from '../../events/catalog.js';
+import type { Channel } from '../shared/vocabulary.js';
 
 export const DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -16,7 +16,7 @@
  *   is the mean sentiment of scored texts with each weighted 2^(−age/90 days), and passion is the same
  *   recency-weighted count of passion signals (reviews, shares, content, referrals that were not negative).
  */
-import type { InteractionKind } from '../../events/catalog.js';
+import type { InteractionKind } from '../shared/vocabulary.js';
 import { displayScale, ratio, round, scaleDecimal } from '../shared/decimal.js';
 import type { Money } from '../shared/money.js';
 

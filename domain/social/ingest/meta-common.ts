@@ -4,7 +4,7 @@
  * Instagram DMs use the same structure).
  */
 import { z } from 'zod';
-import type { Channel } from '../../../events/catalog.js';
+import type { Channel } from '../../shared/vocabulary.js';
 import { InvalidInput } from '../../shared/errors.js';
 import type { Amendment, SocialSignal } from '../interactions.js';
 import type { DeliveryReport } from '../messages.js';

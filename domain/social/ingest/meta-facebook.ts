@@ -4,7 +4,7 @@
  * Structures: test/fixtures/webhook-samples/meta-page-*.json and the Graph API Page webhook reference.
  */
 import { z } from 'zod';
-import type { InteractionKind } from '../../../events/catalog.js';
+import type { InteractionKind } from '../../shared/vocabulary.js';
 import type { SocialSignal } from '../interactions.js';
 import {
   EDIT_VERBS,

@@ -1,0 +1,92 @@
+/** The customer record as stored: identities, profile, activity figures and the consent summary. */
+import type { Channel, ConsentChannel, ConsentPurpose, ConsentStatus, Stage } from './vocabulary.js';
+export type { ConsentChannel, ConsentPurpose, ConsentStatus };
+
+export type IdentityChannel = Channel | 'email' | 'phone' | 'anonymous';
+
+/** Reach figures a platform's payload carries about the person (followers, ...), as last seen. */
+export interface Influence {
+  followers?: number;
+  following?: number;
+  posts?: number;
+  verified?: boolean;
+  updatedAt: string;
+}
+
+export interface Identity {
+  channel: IdentityChannel;
+  /** The platform's id (PSID, IG-scoped id, X user id, phone in E.164, lower-cased e-mail, shop customer id...). */
+  externalId: string;
+  /** What the platform showed: a handle or a display name. */
+  handle?: string;
+  name?: string;
+  influence?: Influence;
+  firstSeenAt: string;
+}
+
+export interface PostalAddress {
+  line1?: string;
+  line2?: string;
+  city?: string;
+  region?: string;
+  postalCode?: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+}
+
+export interface CustomerActivity {
+  lastInteractionAt?: string;
+  interactionsByChannel: Record<string, number>;
+}
+
+export interface Customer {
+  id: string;
+  tenantId: string;
+  stage: Stage;
+  displayName?: string;
+  identities: Identity[];
+  activity: CustomerActivity;
+  /** Current consent per purpose (and channel), kept in step with the consent ledger (domain/consent/consent.ts). */
+  consentSummary?: ConsentSummary;
+  /** When and where the person registered (sign-up form, store account, the brand's site); unset for prospects. */
+  registeredAt?: string;
+  registeredVia?: Channel;
+  /** What the sign-up named as its origin (form, landing page, campaign). */
+  registrationSource?: string;
+  /** Profile fields a marketer may edit (PATCH /v1/customers/{id}) or a sign-up form may fill. */
+  tags?: string[];
+  locale?: string;
+  address?: PostalAddress;
+  /** YYYY-MM-DD. */
+  birthday?: string;
+  /** Set once this customer was merged into another (domain/customers/merge.ts): the record is a tombstone pointing there. */
+  mergedInto?: string;
+  /** The merge that made this record a tombstone; `completedAt` once every step of it finished. */
+  merge?: { at: string; reason: string; completedAt?: string };
+  /** Customers merged into this one (each one's figures are added exactly once). */
+  mergedFrom?: string[];
+  /**
+   * Set when one of the person's identities matches the suppression tombstone of an erased person
+   * (domain/privacy/erasure.ts): kept to serve them, never profiled or contacted, and no consent can be granted.
+   */
+  suppressed?: { at: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The latest consent event of one purpose (and channel): what analytics and campaigns gate on. */
+export interface ConsentState {
+  status: ConsentStatus;
+  at: string;
+  /** The ledger record that set this state. */
+  recordId?: string;
+  /** Double opt-in: when the person followed the confirmation link. */
+  confirmedAt?: string;
+}
+
+export interface ConsentSummary {
+  social_profiling?: ConsentState;
+  /** The loyalty program's terms (the version is on the ledger record). */
+  loyalty?: ConsentState;
+  marketing?: Partial<Record<ConsentChannel, ConsentState>>;
+}
