@@ -1,8 +1,7 @@
 /**
  * Who the person is, as the brand's own channels tell it: sign-ups (the API's form, a store account, the
  * brand's site), an anonymous visitor becoming known, a store's customer update, a marketer's profile
- * edit, and the loyalty actions a site reports (newsletter, survey, quiz, review, video, content, game,
- * referral).
+ * edit. (The loyalty actions a site reports are interactions: domain/commerce/web-actions.ts.)
  *
  * Every webhook effect is written together with its delivery record (store/keys.ts webhookDelivery),
  * which keeps the delivery's events until they are published: a redelivery finds the record, publishes
@@ -20,12 +19,9 @@ import {
 import { normaliseEmail, normalisePhone } from './customers.js';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.js';
 import { resolveCustomer, type IdentityInput, type IdentityPorts } from './identity.js';
-import { interactionRecordedEvent } from '../shared/interaction-recorded.js';
-import type { Customer, Interaction, PostalAddress } from '../shared/model.js';
+import type { Customer, PostalAddress } from '../shared/model.js';
 import type { DeliveryRef, SaveOutcome } from '../commerce/orders.js';
-import type { EventPublisher, InteractionRepository } from '../shared/ports.js';
-import type { TextAnalyzer } from '../social/text-analysis.js';
-import { retentionOfNewInteractions } from '../privacy/index.js';
+import type { EventPublisher } from '../shared/ports.js';
 import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
 
 export interface DeliveryRecord {
@@ -427,66 +423,4 @@ export async function updateCustomerProfile(
     ]);
     return customer;
   }, { attempts: MAX_ATTEMPTS });
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Loyalty actions the brand's site reports
-
-export interface WebAction {
-  kind: InteractionKind;
-  /** The delivery's id (webhook-id): the interaction's external id, so redelivery records nothing new. */
-  externalId: string;
-  /** Who acted, first the most trusted identity (site user id, e-mail, phone, cookie id). */
-  person: IdentityInput[];
-  name?: string;
-  /** What it was about (survey, quiz, video, product, content, game id). */
-  subjectId?: string;
-  text?: string;
-  occurredAt: string;
-}
-
-export interface WebActionPorts extends IdentityPorts {
-  interactions: InteractionRepository;
-  publisher: EventPublisher;
-  analyzer: TextAnalyzer;
-}
-
-/**
- * 1. resolve the person (a cookie id alone makes an anonymous prospect);
- * 2. store the interaction on channel `web` once per delivery id (its text, a review's, is analysed);
- * 3. publish InteractionRecorded (the loyalty engine awards points from it), then mark it published;
- *    a failure in between is finished by the redelivery, as for social interactions.
- */
-export async function recordWebAction(
-  ports: WebActionPorts,
-  ctx: PersonContext,
-  action: WebAction,
-): Promise<{ outcome: 'recorded' | 'duplicate' | 'republished'; interaction: Interaction }> {
-  const [primary, ...links] = action.person as [IdentityInput, ...IdentityInput[]];
-  if (!primary) throw new InvalidInput('An action needs the person: a user id, e-mail, phone or anonymous id');
-  const { customerId } = await resolveCustomer(ports, ctx.tenantId, {
-    primary,
-    ...(links.length > 0 && { links }),
-    ...(action.name !== undefined && { name: action.name }),
-  });
-  const [analysis] = action.text ? await ports.analyzer.analyze([action.text]) : [];
-  const candidate: Interaction = {
-    id: ports.ids.next(),
-    tenantId: ctx.tenantId,
-    customerId,
-    channel: 'web',
-    kind: action.kind,
-    externalId: action.externalId,
-    ...(action.text !== undefined && { text: action.text }),
-    ...(analysis && { sentiment: analysis.sentiment, intent: analysis.intent }),
-    ...(action.subjectId !== undefined && { postId: action.subjectId }),
-    occurredAt: action.occurredAt,
-    receivedAt: ports.clock.now().toISOString(),
-  };
-  // without social_profiling consent the action is kept for the retention period only (domain/privacy/retention.ts)
-  const { outcome, stored } = await ports.interactions.recordOnce(candidate, await retentionOfNewInteractions(ports, ctx.tenantId)(candidate));
-  if (outcome === 'duplicate') return { outcome, interaction: stored };
-  await ports.publisher.publish([interactionRecordedEvent(ctx, stored)]);
-  await ports.interactions.markPublished(stored);
-  return { outcome: outcome === 'recorded' ? 'recorded' : 'republished', interaction: stored };
 }

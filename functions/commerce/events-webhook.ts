@@ -21,7 +21,8 @@ import {
 import { MERGE_REASONS, mergeCustomers } from '../../domain/customers/index.js';
 import { parseJsonExact } from '../../domain/shared/money.js';
 import { recordOrderChange } from '../../domain/commerce/orders.js';
-import { identifyCustomer, recordWebAction, registerCustomer, type MergeCustomers } from '../../domain/customers/index.js';
+import { identifyCustomer, registerCustomer, type MergeCustomers } from '../../domain/customers/index.js';
+import { recordWebAction } from '../../domain/commerce/web-actions.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { httpFunction } from '../shared/chain.js';
 import { header, json, rawBody, validate } from '../shared/http.js';

@@ -13,7 +13,8 @@ import { Money as MoneySchema, type InteractionKind } from '../../../events/cata
 import { InvalidInput, Unauthorized } from '../../shared/errors.js';
 import type { IdentityInput } from '../../customers/identity.js';
 import type { OrderSnapshot, RefundNotice } from '../orders.js';
-import { contactIdentities, type Identification, type Signup, type WebAction } from '../../customers/index.js';
+import { contactIdentities, type Identification, type Signup } from '../../customers/index.js';
+import type { WebAction } from '../web-actions.js';
 import { hmacMatches } from '../../shared/signatures.js';
 
 /** Timestamps further than this from our clock are refused (replay protection). */

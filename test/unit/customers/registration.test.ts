@@ -5,12 +5,12 @@ import {
   contactIdentities,
   formSignup,
   identifyCustomer,
-  recordWebAction,
   refuseUnpatchableFields,
   registerCustomer,
   updateCustomerProfile,
   type RegistrationPorts,
 } from '../../../domain/customers/registration.js';
+import { recordWebAction } from '../../../domain/commerce/web-actions.js';
 import { resolveCustomer } from '../../../domain/customers/identity.js';
 import { fakeAnalyzer, FakeCommerceStore, FakeCustomers, FakeInteractions, FakePublisher, fixedClock, sequentialIds } from '../../support/fakes.js';
 

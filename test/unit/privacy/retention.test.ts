@@ -9,7 +9,7 @@ import { Conflict, InvalidInput } from '../../../domain/shared/errors.js';
 import { recordSocialInteractions, type SocialSignal } from '../../../domain/social/interactions.js';
 import type { Customer, Interaction } from '../../../domain/shared/model.js';
 import type { InteractionRetention } from '../../../domain/shared/ports.js';
-import { recordWebAction } from '../../../domain/customers/registration.js';
+import { recordWebAction } from '../../../domain/commerce/web-actions.js';
 import {
   DEFAULT_RETENTION_DAYS,
   interactionExpiry,
