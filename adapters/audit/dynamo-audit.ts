@@ -16,28 +16,26 @@ import type { Page } from '../../domain/shared/model.js';
 import type { AuditLog } from '../../domain/shared/ports.js';
 import { dayOf, keys, randomShard, SHARDS } from '../../store/keys.js';
 import { documentClient, tableName } from '../dynamo/client.js';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, isCalendarDay } from '../../domain/shared/cursor.js';
 
 const MAX_DAYS_PER_PAGE = 31;
 const DAYS_IN_PARALLEL = 7;
 
 type Cursor = { m: 'd'; d: string; b?: string } | { m: 't'; b: string };
 
+const Bookmark = z.string().min(1).max(400);
+const CURSORS = {
+  d: z.object({ m: z.literal('d'), d: z.string().refine(isCalendarDay), b: Bookmark.optional() }),
+  t: z.object({ m: z.literal('t'), b: Bookmark }),
+} as const;
+
 function encode(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+  return encodeCursor(cursor);
 }
 
 function decode(value: string, mode: Cursor['m']): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<{ m: string; d: string; b: string }>;
-    const bOk = c.b === undefined || (typeof c.b === 'string' && c.b.length > 0 && c.b.length < 400);
-    if (mode === 'd' && c.m === 'd' && typeof c.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(c.d) && bOk) {
-      return { m: 'd', d: c.d, ...(c.b !== undefined && { b: c.b }) };
-    }
-    if (mode === 't' && c.m === 't' && typeof c.b === 'string' && bOk) return { m: 't', b: c.b };
-  } catch {
-    // fall through
-  }
-  throw new InvalidInput('cursor is not valid for this list');
+  return decodeCursor(value, CURSORS[mode]) as Cursor;
 }
 
 function previousDay(day: string): string {

@@ -8,6 +8,8 @@ import type { Campaign, CampaignStatus, CampaignVersion } from '../../domain/cam
 import type { Page } from '../../domain/shared/model.js';
 import { campaignKeys } from '../../store/keys/campaigns.js';
 import { documentClient, tableName, transactionConditionFailed } from '../dynamo/client.js';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
 
 function campaignItem(c: Campaign) {
   return { ...campaignKeys.campaign(c.tenantId, c.id), ...campaignKeys.campaignStatusIndex(c.tenantId, c.status, c.createdAt, c.id), entity: 'Campaign', version: c.version, data: c };
@@ -17,8 +19,10 @@ function versionItem(tenantId: string, campaignId: string, v: CampaignVersion) {
   return { ...campaignKeys.campaignVersion(tenantId, campaignId, v.version), entity: 'CampaignVersion', data: v };
 }
 
-const encode = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null);
-const decode = (cursor: string | undefined) => (cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined);
+const encode = (key: Record<string, unknown> | undefined) => (key ? encodeCursor(key) : null);
+const CampaignKey = z.object({ pk: z.string().max(1024), sk: z.string().max(1024), gsi1sk: z.string().max(1024) });
+/** The last key of a status page, rebuilt for the caller's partition: a cursor cannot reach another tenant or status. */
+const decode = (cursor: string | undefined, gsi1pk: string) => (cursor ? { ...decodeCursor(cursor, CampaignKey), gsi1pk } : undefined);
 
 export const campaignRepository: CampaignRepository = {
   async create(campaign, first) {
@@ -89,7 +93,7 @@ export const campaignRepository: CampaignRepository = {
         ExpressionAttributeValues: { ':pk': campaignKeys.campaignStatusPartition(tenantId, status) },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: decode(cursor),
+        ExclusiveStartKey: decode(cursor, campaignKeys.campaignStatusPartition(tenantId, status)),
       }),
     );
     return { items: (page.Items ?? []).map((i) => i.data as Campaign), nextCursor: encode(page.LastEvaluatedKey) };

@@ -9,7 +9,7 @@ import { keys } from '../../store/keys.js';
 import { refreshedIdentities } from '../../domain/customers/identity.js';
 import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from '../dynamo/client.js';
 import { suppressionList } from '../privacy/index.js';
-import { decodeCursor, encodeCursor, notExpired, nowSeconds } from '../dynamo/items.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor, notExpired, nowSeconds } from '../dynamo/items.js';
 
 export class DynamoCustomerRepository implements CustomerRepository {
   async get(tenantId: string, customerId: string): Promise<Customer | undefined> {
@@ -98,7 +98,7 @@ export class DynamoCustomerRepository implements CustomerRepository {
 
   async timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>> {
     const pk = keys.customerPartition(tenantId, customerId);
-    const startSk = cursor ? decodeCursor(cursor, keys.timelinePrefix) : undefined;
+    const startSk = cursor ? decodeSortKeyCursor(cursor, keys.timelinePrefix) : undefined;
     const result = await documentClient().send(
       new QueryCommand({
         TableName: tableName(),
@@ -112,7 +112,7 @@ export class DynamoCustomerRepository implements CustomerRepository {
     );
     const items = (result.Items ?? []).map((i) => ({ type: i.type, occurredAt: i.occurredAt, item: i.data }) as TimelineEntry);
     const last = result.LastEvaluatedKey?.sk as string | undefined;
-    return { items, nextCursor: last ? encodeCursor(last) : null };
+    return { items, nextCursor: last ? encodeSortKeyCursor(last) : null };
   }
 }
 

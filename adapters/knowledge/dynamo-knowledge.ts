@@ -38,6 +38,8 @@ import type { Affinity, AffinityStore, ProductStats } from '../../domain/knowled
 import { keys, SHARDS } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from '../dynamo/client.js';
 import { membershipWrites, segmentStore, type TransactItem } from '../segments/index.js';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
 
 /** Processed-markers outlive any redelivery (SQS keeps a message at most 14 days). */
 const MARKER_TTL_SECONDS = 15 * 86_400;
@@ -235,17 +237,12 @@ export class DynamoProfileStages implements ProfileStages {
 }
 
 function encodePageCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+  return encodeCursor(key);
 }
 
 function decodePageCursor(cursor: string, gsi1pk: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (key.gsi1pk === gsi1pk && typeof key.pk === 'string' && typeof key.sk === 'string' && typeof key.gsi1sk === 'string') return key;
-  } catch {
-    // fall through
-  }
-  throw new InvalidInput('job cursor does not belong to this partition');
+  const key = z.object({ gsi1pk: z.literal(gsi1pk), pk: z.string(), sk: z.string(), gsi1sk: z.string() });
+  return decodeCursor(cursor, key, 'job cursor does not belong to this partition');
 }
 
 export class DynamoKnowledgeJobs implements KnowledgeJobs {

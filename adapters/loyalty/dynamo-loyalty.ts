@@ -11,14 +11,12 @@ import type { Program } from '../../domain/loyalty/program.js';
 import { InvalidInput } from '../../domain/shared/errors.js';
 import { keys, unpart } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
 
 const SOURCE_TTL_DAYS = 400;
-const encode = (sk: string) => Buffer.from(sk, 'utf8').toString('base64url');
-function decode(cursor: string): string {
-  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!sk.startsWith(keys.timelinePrefix)) throw new InvalidInput('cursor: not a cursor of this list', { field: 'cursor' });
-  return sk;
-}
+const encode = (sk: string) => encodeCursor({ sk });
+const decode = (cursor: string): string => decodeCursor(cursor, z.object({ sk: z.string().startsWith(keys.timelinePrefix).max(1024) })).sk;
 
 export class DynamoLoyaltyStore implements LoyaltyStore {
   async program(tenantId: string): Promise<Program | undefined> {

@@ -12,6 +12,8 @@ import type { Page } from '../../domain/shared/model.js';
 import type { SegmentDefinition, SegmentRepository } from '../../domain/segments/segments.js';
 import { keys, SHARDS, shardOf } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -51,19 +53,17 @@ export function membershipWrites(tenantId: string, changes: readonly MembershipC
 
 /** Opaque member cursor: the shard being read and the last member's sort key in it. */
 function encodeMemberCursor(shard: number, sk: string | undefined): string {
-  return Buffer.from(JSON.stringify({ s: shard, ...(sk && { k: sk }) }), 'utf8').toString('base64url');
+  return encodeCursor({ s: shard, ...(sk && { k: sk }) });
 }
 
+const MemberCursor = z.object({
+  s: z.number().int().min(0).max(SHARDS.segment - 1),
+  k: z.string().startsWith(keys.segmentMemberPrefix).max(1024).optional(),
+});
+
 function decodeMemberCursor(cursor: string): { shard: number; sk?: string } {
-  try {
-    const { s, k } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s?: unknown; k?: unknown };
-    if (Number.isInteger(s) && (s as number) >= 0 && (s as number) < SHARDS.segment && (k === undefined || (typeof k === 'string' && k.startsWith(keys.segmentMemberPrefix)))) {
-      return { shard: s as number, ...(k !== undefined && { sk: k as string }) };
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidInput('cursor is not valid for this list');
+  const { s, k } = decodeCursor(cursor, MemberCursor);
+  return { shard: s, ...(k !== undefined && { sk: k }) };
 }
 
 /** Segments per tenant are few and change rarely: an evaluating container keeps the list for a second. */

@@ -11,6 +11,8 @@ import { ServiceSettings, queueStatusOf, type Agent, type Queue, type QueueTicke
 import type { CustomerFacts, CustomerFactsPort, ServiceStore, TicketWrite, Versioned } from '../../domain/service/tickets.js';
 import { keys } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from '../dynamo/client.js';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 const MARKER_TTL_SECONDS = 15 * 86_400;
@@ -224,12 +226,12 @@ export class DynamoServiceStore implements ServiceStore, CustomerFactsPort {
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.ticketQueuePartition(tenantId, queueId, status) },
         Limit: limit,
-        ...(cursor && { ExclusiveStartKey: decodeCursor(cursor, keys.ticketQueuePartition(tenantId, queueId, status)) }),
+        ...(cursor && { ExclusiveStartKey: decodeQueueCursor(cursor, keys.ticketQueuePartition(tenantId, queueId, status)) }),
       }),
     );
     return {
       items: (page.Items ?? []).map((i) => i.data as Ticket),
-      nextCursor: page.LastEvaluatedKey ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') : null,
+      nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : null,
     };
   }
 
@@ -285,12 +287,8 @@ export class DynamoServiceStore implements ServiceStore, CustomerFactsPort {
 
 }
 
-function decodeCursor(cursor: string, partition: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    // rebuilt for the caller's partition: a cursor cannot reach another tenant or queue
-    return { ...key, gsi1pk: partition };
-  } catch {
-    return {};
-  }
+/** A queue page's cursor: the last key, rebuilt for the caller's partition (it cannot reach another tenant or queue). */
+function decodeQueueCursor(cursor: string, partition: string): Record<string, unknown> {
+  const key = decodeCursor(cursor, z.object({ pk: z.string().max(1024), sk: z.string().max(1024), gsi1sk: z.string().max(1024) }).loose());
+  return { pk: key.pk, sk: key.sk, gsi1sk: key.gsi1sk, gsi1pk: partition };
 }

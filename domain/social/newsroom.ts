@@ -23,6 +23,7 @@ import { Channel } from '../../events/catalog.js';
 import { InvalidInput } from '../shared/errors.js';
 import type { Interaction, Page } from '../shared/model.js';
 import type { Intent } from './text-analysis.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 
@@ -124,16 +125,11 @@ export function encodeNewsroomCursor(channels: readonly Channel[], query: Newsro
       state === 'done' ? 0 : state === null ? null : ([state.occurredAt, state.itemId, state.customerId] as const),
     );
   }
-  return Buffer.from(JSON.stringify({ v: 1, q: fingerprint(channels, query), s }), 'utf8').toString('base64url');
+  return encodeCursor({ v: 1, q: fingerprint(channels, query), s });
 }
 
 export function decodeNewsroomCursor(cursor: string, channels: readonly Channel[], query: NewsroomQuery, shardCount: number): Map<string, ShardState[]> {
-  let parsed: z.infer<typeof CursorShape>;
-  try {
-    parsed = CursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new InvalidInput('cursor is not valid for this list');
-  }
+  const parsed = decodeCursor(cursor, CursorShape);
   if (parsed.q !== fingerprint(channels, query)) throw new InvalidInput('cursor belongs to a newsroom query with other filters');
   const states = new Map<string, ShardState[]>();
   for (const channel of channels) {

@@ -1,6 +1,7 @@
 /**
- * Inputs that used to answer 500 through the local runtime: a preview sample of 0 (also `sample=` and `-0`), and a
- * path whose percent-encoding is malformed. Each must answer a JSON 4xx (or a 200 when the input is valid).
+ * Inputs that used to answer 500 through the local runtime: a preview sample of 0 (also `sample=` and `-0`), a
+ * path whose percent-encoding is malformed, and list cursors nobody made. Each must answer a JSON 4xx (or a 200
+ * when the input is valid).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
@@ -37,5 +38,52 @@ describe('local gateway path decoding', () => {
     const res = await marketer(path);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('bad_request');
+  });
+});
+
+describe('list cursors (one codec, domain/shared/cursor.ts)', () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
+  const bad = ['not-json', b64({ m: 'd', d: '9999-99-99' }), b64({ sk: 'T#other#C#x / PROFILE' }), b64({ pk: 'T#globex#CAMPAIGN#x', sk: 'CAMPAIGN', gsi1sk: 1 }), b64([1, 2, 3]), '%%%', 'A'.repeat(3000)];
+  let customerId: string;
+  let queueId: string;
+  beforeAll(async () => {
+    const acme = rt.credentials.tenants[0]!;
+    const created = await marketer('/v1/customers', { method: 'POST', body: JSON.stringify({ email: `cursor.${Date.now()}@example.com` }) });
+    customerId = created.body.id;
+    queueId = `q-cursor-${Date.now()}`;
+    const admin = api(rt.url, acme.tokens.admin);
+    const q = await admin(`/v1/service/queues/${queueId}`, { method: 'PUT', body: JSON.stringify({ name: 'Cursor queue' }) });
+    if (q.status >= 300) throw new Error(`queue: ${q.status} ${JSON.stringify(q.body)}`);
+  });
+  const lists = () => [
+    `/v1/customers/${customerId}/timeline`,
+    `/v1/customers/${customerId}/loyalty`,
+    `/v1/segments/${segmentId}/members`,
+    '/v1/audit',
+    '/v1/newsroom',
+    '/v1/campaigns?status=draft',
+    `/v1/service/queues/${queueId}/tickets?status=open`,
+  ];
+  it('every list refuses a cursor it did not make with a JSON 400 naming the cursor, and writes nothing', async () => {
+    const acme = rt.credentials.tenants[0]!;
+    const admin = api(rt.url, acme.tokens.admin);
+    for (const path of lists()) {
+      for (const cursor of bad) {
+        const res = await admin(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`);
+        expect(res.status, `${path} cursor=${cursor.slice(0, 40)}`).toBe(400);
+        expect(res.body.error.code, path).toBe('invalid_input');
+      }
+    }
+  });
+  it('a cursor a list made still reads the next page', async () => {
+    const admin = api(rt.url, rt.credentials.tenants[0]!.tokens.admin);
+    // two audited changes, so the audit has a second page
+    for (const name of ['one', 'two']) await admin(`/v1/service/queues/${queueId}`, { method: 'PUT', body: JSON.stringify({ name }) });
+    const first = await admin('/v1/audit?limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await admin(`/v1/audit?limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.status).toBe(200);
+    expect(second.body.items[0]).not.toEqual(first.body.items[0]);
   });
 });
