@@ -2,7 +2,7 @@
  * The campaigns API's request and response shapes (registered for the OpenAPI document).
  */
 import { z } from 'zod';
-import { apiSchemas } from '../schemas.js';
+import { apiSchemas } from '../shared/schemas.js';
 import { Brief, CampaignCreate as CreateInput, CampaignEdit as EditInput, CAMPAIGN_STATUSES, CommentInput, Creative, LaunchInput, RejectInput } from '../../domain/campaigns/model.js';
 
 export const CampaignCreate = CreateInput.register(apiSchemas, { id: 'CampaignCreate' });

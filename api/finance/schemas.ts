@@ -1,6 +1,6 @@
 /** The finance API's request and response shapes (OpenAPI is generated from them). */
 import { z } from 'zod';
-import { apiSchemas } from '../schemas.js';
+import { apiSchemas } from '../shared/schemas.js';
 import { GROUP_BY } from '../../domain/finance/costs.js';
 import { BudgetInput } from '../../domain/finance/budgets.js';
 

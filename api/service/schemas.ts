@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { INTENTS } from '../../domain/shared/vocabulary.js';
-import { apiSchemas, pageOf } from '../schemas.js';
+import { apiSchemas, pageOf } from '../shared/schemas.js';
 import { AgentInput, AgentStatus, QueueInput, QueueTicketStatus, ServiceSettings, Skills } from '../../domain/service/model.js';
 import { Priority } from '../../domain/service/sla.js';
 

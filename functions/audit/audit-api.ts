@@ -1,7 +1,7 @@
 /**
  * Audit API (admin): who did what and when, newest first; by target, actor and since.
  */
-import { AuditEntryView, AuditListQuery } from '../../api/schemas.js';
+import { AuditEntryView, AuditListQuery } from '../../api/audit/schemas.js';
 import { auditLog } from '../../adapters/audit/dynamo-audit.js';
 import { listAudit } from '../../domain/audit/audit.js';
 import { FUNCTIONS } from '../../wiring/functions.js';

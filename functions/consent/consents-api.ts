@@ -2,7 +2,7 @@
  * Consent API: a customer's consent ledger and current state; recording a decision (with the double
  * opt-in e-mail for e-mail marketing grants). The tenant comes from the token; the actor is recorded.
  */
-import { ConsentChangeRequest, ConsentRecordView, CustomerConsentsView } from '../../api/schemas.js';
+import { ConsentChangeRequest, ConsentRecordView, CustomerConsentsView } from '../../api/consent/schemas.js';
 import { consentTokenSettings, publicApiUrl } from '../../adapters/consent/consent-config.js';
 import { emailSender } from '../../adapters/shared/email.js';
 import { customerConsents, recordConsentChange } from '../../domain/consent/consent.js';

@@ -6,7 +6,7 @@
  * - GET /unsubscribe: says what the link does and changes nothing, because mail scanners prefetch links.
  * The tenant is the token's; a forged or altered token is refused before anything is read.
  */
-import { ConsentConfirmedView, ConsentTokenQuery, UnsubscribedView, UnsubscribePreviewView } from '../../api/schemas.js';
+import { ConsentConfirmedView, ConsentTokenQuery, UnsubscribedView, UnsubscribePreviewView } from '../../api/consent/schemas.js';
 import { consentTokenSettings } from '../../adapters/consent/consent-config.js';
 import { confirmDoubleOptIn, unsubscribeByLink } from '../../domain/consent/consent.js';
 import { InvalidConsentToken, verifyConsentToken, type ConsentTokenKind } from '../../domain/consent/consent-tokens.js';

@@ -1,8 +1,9 @@
 /**
  * Customer API: profile, identity lookup and timeline, for the caller's tenant only.
  */
-import { CustomerView, IdentityLookupQuery, PageQuery } from '../../api/schemas.js';
-import { CustomerMergeRequest } from '../../api/schemas.js';
+import { CustomerView, IdentityLookupQuery } from '../../api/customers/schemas.js';
+import { PageQuery } from '../../api/shared/schemas.js';
+import { CustomerMergeRequest } from '../../api/customers/schemas.js';
 import { MERGE_REASONS, mergeCustomers } from '../../domain/customers/merge.js';
 import { customerTimeline, findCustomerByIdentity, getCustomer, type IdentityQuery } from '../../domain/customers/customers.js';
 import { NotFound } from '../../domain/shared/errors.js';
@@ -16,7 +17,7 @@ import { ports } from '../shared/ports.js';
 import { routeRoles } from '../shared/route-auth.js';
 import { DynamoKnowledgeStore, KNOWLEDGE_KEEPER } from '../../adapters/knowledge/index.js';
 import { describeCustomerKnowledge } from '../../domain/knowledge/index.js';
-import { CustomerPatch, CustomerRegistration } from '../../api/schemas.js';
+import { CustomerPatch, CustomerRegistration } from '../../api/customers/schemas.js';
 import { commerceStore } from '../../adapters/commerce/index.js';
 import { duplicateRegistration, formSignup, refuseUnpatchableFields, registerCustomer, updateCustomerProfile } from '../../domain/customers/registration.js';
 

@@ -2,7 +2,7 @@
  * Knowledge API: the tenant's knowledge settings, its distribution and recompute jobs, and a customer's
  * product recommendations, for the caller's tenant only.
  */
-import { KnowledgeJobView, KnowledgeSettingsInput, KnowledgeSettingsView, KnowledgeStatsView, RecommendationQuery } from '../../api/schemas.js';
+import { KnowledgeJobView, KnowledgeSettingsInput, KnowledgeSettingsView, KnowledgeStatsView, RecommendationQuery } from '../../api/knowledge/schemas.js';
 import { DynamoAffinityStore, dynamoKnowledgePorts, DynamoKnowledgeStore, KNOWLEDGE_KEEPER } from '../../adapters/knowledge/dynamo-knowledge.js';
 import { NotFound } from '../../domain/shared/errors.js';
 import { requestRecompute, type KnowledgeJob, type KnowledgeSettings } from '../../domain/knowledge/knowledge.js';

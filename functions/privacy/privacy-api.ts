@@ -2,7 +2,7 @@
  * Privacy API (admin): a customer's export, erasure requests and their progress, and the retention of
  * interactions without social_profiling consent. Every export and erasure is audited (ids only).
  */
-import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../../api/schemas.js';
+import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../../api/privacy/schemas.js';
 import { erasureRequests, personalData } from '../../adapters/privacy/dynamo-erasure.js';
 import { privacySettings } from '../../adapters/privacy/dynamo-retention.js';
 import { userActor } from '../../domain/audit/index.js';

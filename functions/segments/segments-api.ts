@@ -2,7 +2,7 @@
  * Segments API: define a segment by a rule, list and read segments, preview (count and sample) and page
  * through members, for the caller's tenant only.
  */
-import { MemberPageQuery, SegmentCreate, SegmentPreviewQuery, SegmentView } from '../../api/schemas.js';
+import { MemberPageQuery, SegmentCreate, SegmentPreviewQuery, SegmentView } from '../../api/segments/schemas.js';
 import { dynamoKnowledgePorts, KNOWLEDGE_KEEPER } from '../../adapters/knowledge/index.js';
 import { segmentStore } from '../../adapters/segments/dynamo-segments.js';
 import { NotFound } from '../../domain/shared/errors.js';

@@ -2,7 +2,7 @@
  * Connections API (admin): the brand's connected account ids and webhook secrets per network. Secrets are
  * written, counted and dated; no response and no log line ever carries a value.
  */
-import { ConnectionUpdateBodies, SecretRetirement } from '../../api/schemas.js';
+import { ConnectionUpdateBodies, SecretRetirement } from '../../api/social/schemas.js';
 import { connectionSecretStore, writableSecretStore } from '../../adapters/shared/secrets.js';
 import {
   isConnectionChannel,

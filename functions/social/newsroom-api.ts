@@ -2,7 +2,7 @@
  * The social newsroom: what customers said about the brand, newest first across networks, for the caller's
  * tenant only.
  */
-import { NewsroomItemView, NewsroomQuery } from '../../api/schemas.js';
+import { NewsroomItemView, NewsroomQuery } from '../../api/social/schemas.js';
 import { DynamoNewsroomReader } from '../../adapters/social/dynamo-newsroom.js';
 import { NotFound } from '../../domain/shared/errors.js';
 import { readNewsroom } from '../../domain/social/newsroom.js';

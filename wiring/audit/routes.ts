@@ -2,7 +2,7 @@
  * The audit trail's route (spread into ROUTES).
  */
 import type { RouteDeclaration } from '../routes.js';
-import { AuditListQuery, AuditPage } from '../../api/schemas.js';
+import { AuditListQuery, AuditPage } from '../../api/audit/schemas.js';
 
 export const AUDIT_ROUTES: readonly RouteDeclaration[] = [
   {

@@ -2,7 +2,7 @@
  * The consent routes (spread into ROUTES): the ledger and the public confirmation and unsubscribe links.
  */
 import type { RouteDeclaration } from '../routes.js';
-import { ConsentChangeRequest, ConsentConfirmedView, ConsentRecordView, ConsentTokenQuery, CustomerConsentsView, UnsubscribePreviewView, UnsubscribedView } from '../../api/schemas.js';
+import { ConsentChangeRequest, ConsentConfirmedView, ConsentRecordView, ConsentTokenQuery, CustomerConsentsView, UnsubscribePreviewView, UnsubscribedView } from '../../api/consent/schemas.js';
 
 export const CONSENT_ROUTES: readonly RouteDeclaration[] = [
   {

@@ -3,7 +3,8 @@
  */
 import type { RouteDeclaration } from '../routes.js';
 import { READERS } from '../roles.js';
-import { CustomerMergeRequest, CustomerMergeView, CustomerPage, CustomerPatch, CustomerRegistration, CustomerView, IdentityLookupQuery, PageQuery, TimelinePage } from '../../api/schemas.js';
+import { CustomerMergeRequest, CustomerMergeView, CustomerPage, CustomerPatch, CustomerRegistration, CustomerView, IdentityLookupQuery, TimelinePage } from '../../api/customers/schemas.js';
+import { PageQuery } from '../../api/shared/schemas.js';
 
 export const CUSTOMERS_ROUTES: readonly RouteDeclaration[] = [
   {

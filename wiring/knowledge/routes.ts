@@ -3,7 +3,7 @@
  */
 import type { RouteDeclaration } from '../routes.js';
 import { READERS } from '../roles.js';
-import { KnowledgeJobView, KnowledgeSettingsInput, KnowledgeSettingsView, KnowledgeStatsView, RecommendationPage, RecommendationQuery } from '../../api/schemas.js';
+import { KnowledgeJobView, KnowledgeSettingsInput, KnowledgeSettingsView, KnowledgeStatsView, RecommendationPage, RecommendationQuery } from '../../api/knowledge/schemas.js';
 
 export const KNOWLEDGE_ROUTES: readonly RouteDeclaration[] = [
   {

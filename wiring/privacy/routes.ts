@@ -2,7 +2,7 @@
  * The privacy routes (spread into ROUTES): export, erasure and the retention setting.
  */
 import type { RouteDeclaration } from '../routes.js';
-import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../../api/schemas.js';
+import { CustomerExportView, ErasureAcceptedView, ErasureRequestView, PrivacySettingsInput, PrivacySettingsView } from '../../api/privacy/schemas.js';
 
 export const PRIVACY_ROUTES: readonly RouteDeclaration[] = [
   {

@@ -3,7 +3,7 @@
  */
 import type { RouteDeclaration } from '../routes.js';
 import { READERS } from '../roles.js';
-import { MemberPageQuery, SegmentCreate, SegmentMemberPage, SegmentPage, SegmentPreviewQuery, SegmentPreviewView, SegmentView } from '../../api/schemas.js';
+import { MemberPageQuery, SegmentCreate, SegmentMemberPage, SegmentPage, SegmentPreviewQuery, SegmentPreviewView, SegmentView } from '../../api/segments/schemas.js';
 
 export const SEGMENTS_ROUTES: readonly RouteDeclaration[] = [
   {

@@ -4,7 +4,7 @@
  */
 import type { RouteDeclaration } from '../routes.js';
 import { READERS } from '../roles.js';
-import { ConnectionPage, ConnectionUpdate, ConnectionView, MetaWebhookReceipt, NewsroomPage, NewsroomQuery, SecretRetirement } from '../../api/schemas.js';
+import { ConnectionPage, ConnectionUpdate, ConnectionView, MetaWebhookReceipt, NewsroomPage, NewsroomQuery, SecretRetirement } from '../../api/social/schemas.js';
 
 export const SOCIAL_ROUTES: readonly RouteDeclaration[] = [
   {

@@ -1,0 +1,2 @@
+/** What other contexts' API schemas may use of this one's. */
+export * from './schemas.js';
