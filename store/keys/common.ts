@@ -35,3 +35,8 @@ export interface Key {
   pk: string;
   sk: string;
 }
+
+/** What the day of an ISO timestamp is, for day-partitioned keys. */
+export function dayOf(isoTimestamp: string): string {
+  return isoTimestamp.slice(0, 10);
+}
