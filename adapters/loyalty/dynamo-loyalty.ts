@@ -15,16 +15,28 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
 
 const SOURCE_TTL_DAYS = 400;
+const PROGRAM_TTL_MS = 2000;
 const encode = (sk: string) => encodeCursor({ sk });
 const decode = (cursor: string): string => decodeCursor(cursor, z.object({ sk: z.string().startsWith(keys.timelinePrefix).max(1024) })).sk;
 
 export class DynamoLoyaltyStore implements LoyaltyStore {
+  /**
+   * Programs change rarely and every award reads one: a container keeps it PROGRAM_TTL_MS (an award names the
+   * version that decided it, so a change is visible in the ledger from the award it starts to apply to).
+   */
+  private readonly programs = new Map<string, { at: number; program: Program | undefined }>();
+
   async program(tenantId: string): Promise<Program | undefined> {
+    const hit = this.programs.get(tenantId);
+    if (hit && Date.now() - hit.at < PROGRAM_TTL_MS) return hit.program;
     const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.loyaltyProgram(tenantId) }));
-    return Item?.data as Program | undefined;
+    const program = Item?.data as Program | undefined;
+    this.programs.set(tenantId, { at: Date.now(), program });
+    return program;
   }
 
   async putProgram(tenantId: string, program: Program, expectedVersion: number): Promise<boolean> {
+    this.programs.delete(tenantId);
     try {
       await documentClient().send(
         new PutCommand({

@@ -276,6 +276,12 @@ export async function awardForInteraction(
 ) {
   const action = actionOfInteraction(input.kind);
   if (!action) return { skipped: `kind ${input.kind} earns nothing` };
+  // most people who comment are prospects: without an account nobody earns, unless a registration's welcome is
+  // still on its way (autoEnrolled), so one read of the account and, only then, the profile settle it
+  if (!(await ports.store.account(ctx.tenantId, input.customerId))) {
+    const customer = await ports.customers.get(ctx.tenantId, input.customerId);
+    if (!customer?.registeredAt || customer.suppressed || customer.mergedInto) return { skipped: 'not a member' };
+  }
   const { outcome } = await applySource(ports, ctx, input.customerId, input.eventId, ({ account, program, customer }) => {
     const enrolled = autoEnrolled(account, program, customer);
     if (!canEarn(enrolled, customer)) return undefined;
