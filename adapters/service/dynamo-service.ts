@@ -71,9 +71,10 @@ function agentUpdates(tenantId: string, write: TicketWrite | undefined): Transac
       ConditionExpression:
         delta > 0
           ? // a slot is taken only while it is free and the agent is as we read them (online, same revision)
-            'attribute_exists(pk) AND #data.openTickets < #data.capacity' + (rev !== undefined ? ' AND rev = :rev AND #data.#status = :online' : '')
+            'attribute_exists(pk) AND #data.openTickets < #data.#capacity' + (rev !== undefined ? ' AND rev = :rev AND #data.#status = :online' : '')
           : 'attribute_exists(pk) AND #data.openTickets > :zero',
-      ExpressionAttributeNames: { '#data': 'data', ...(delta > 0 && rev !== undefined && { '#status': 'status' }) },
+      // `capacity` and `status` are DynamoDB reserved words
+      ExpressionAttributeNames: { '#data': 'data', ...(delta > 0 && { '#capacity': 'capacity' }), ...(delta > 0 && rev !== undefined && { '#status': 'status' }) },
       ExpressionAttributeValues: {
         ':delta': delta,
         ':one': 1,
@@ -83,6 +84,9 @@ function agentUpdates(tenantId: string, write: TicketWrite | undefined): Transac
     },
   }));
 }
+
+const SETTINGS_TTL_MS = 2000;
+const settingsCache = new Map<string, { at: number; settings: ServiceSettings }>();
 
 export class DynamoServiceStore implements ServiceStore, CustomerFactsPort {
   private async get(key: { pk: string; sk: string }) {
@@ -103,12 +107,18 @@ export class DynamoServiceStore implements ServiceStore, CustomerFactsPort {
     return items;
   }
 
+  /** Every message reads the tenant's service settings: a container keeps them SETTINGS_TTL_MS. */
   async settings(tenantId: string): Promise<ServiceSettings> {
+    const hit = settingsCache.get(tenantId);
+    if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.settings;
     const item = await this.get(keys.serviceSettings(tenantId));
-    return ServiceSettings.parse(item?.data ?? {});
+    const settings = ServiceSettings.parse(item?.data ?? {});
+    settingsCache.set(tenantId, { at: Date.now(), settings });
+    return settings;
   }
 
   async putSettings(tenantId: string, settings: ServiceSettings): Promise<void> {
+    settingsCache.delete(tenantId);
     await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...keys.serviceSettings(tenantId), entity: 'ServiceSettings', data: settings } }));
   }
 

@@ -335,9 +335,11 @@ async function openRoutedTicket(ports: ServicePorts, draft: Ticket, write: Ticke
 
 /**
  * InteractionRecorded → a ticket.
- * 1. skip what was applied before (processed marker);
- * 2. a message on a conversation with an open ticket joins it (the customer wrote: paused clocks resume);
- * 3. otherwise a complaint, a sentiment at or below the tenant's threshold, or a DM opens a ticket:
+ * 1. a message on a conversation with no open ticket that would not open one (praise, a question with a good
+ *    sentiment) ends here, after one read (and the tenant's settings, kept a moment per container);
+ * 2. skip what was applied before (processed marker);
+ * 3. a message on a conversation with an open ticket joins it (the customer wrote: paused clocks resume);
+ * 4. otherwise a complaint, a sentiment at or below the tenant's threshold, or a DM opens a ticket:
  *    priority from the customer's facts, routed to a queue, published, then assigned.
  */
 export async function ticketFromInteraction(ports: ServicePorts, received: InteractionSignal): Promise<'opened' | 'joined' | 'ignored' | 'duplicate'> {
@@ -346,9 +348,10 @@ export async function ticketFromInteraction(ports: ServicePorts, received: Inter
   const { tenantId } = signal;
   if (!CONVERSATION_KINDS.includes(signal.kind)) return 'ignored';
   return untilUnchanged('the conversation', async () => {
-    if (await ports.store.processed(tenantId, signal.eventId)) return 'duplicate';
     const conversationKey = conversationKeyOf(signal);
     const openId = await ports.store.openTicketOf(tenantId, signal.customerId, conversationKey);
+    if (!openId && !opensTicket(signal, await ports.store.settings(tenantId))) return 'ignored';
+    if (await ports.store.processed(tenantId, signal.eventId)) return 'duplicate';
     if (openId) {
       const current = await ports.store.ticket(tenantId, openId);
       if (current && current.value.status !== 'resolved') {
