@@ -165,6 +165,30 @@ export class DynamoServiceStore implements ServiceStore, CustomerFactsPort {
     return item && { value: item.data as Ticket, rev: item.rev as number };
   }
 
+  async ticketsWithMessage(tenantId: string, customerId: string, interactionId: string): Promise<string[]> {
+    const pk = keys.customerPartition(tenantId, customerId);
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: '#type = :ticket',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.timelinePrefix, ':ticket': 'ticket' },
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const data = item.data as { ticketId: string; messages?: { interactionId: string }[] };
+        if (data.messages?.some((m) => m.interactionId === interactionId)) ids.push(data.ticketId);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+
   async openTicketOf(tenantId: string, customerId: string, conversationKey: string): Promise<string | undefined> {
     return (await this.get(keys.ticketConversation(tenantId, customerId, conversationKey)))?.ticketId as string | undefined;
   }

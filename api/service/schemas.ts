@@ -64,7 +64,7 @@ export const TicketView = z
     updatedAt: z.string(),
     resolvedAt: z.string().nullable(),
     sla: z.object({ priority: Priority, policyId: z.string(), clocks: z.array(ClockView), nextDueAt: z.string().nullable(), nextAlertAt: z.string().nullable() }),
-    messages: z.array(z.object({ interactionId: z.string(), externalId: z.string(), kind: z.string(), text: z.string().optional(), at: z.string() })),
+    messages: z.array(z.object({ interactionId: z.string(), externalId: z.string(), kind: z.string(), text: z.string().optional(), removedAt: z.string().optional().describe('the author deleted it on the platform: its text is gone'), at: z.string() })),
     replies: z.array(z.object({ replyId: z.string(), by: z.string(), text: z.string(), at: z.string(), status: z.enum(['sent', 'failed']), providerMessageId: z.string().optional() })),
     log: z.array(z.record(z.string(), z.unknown())),
   })

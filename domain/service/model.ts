@@ -79,14 +79,17 @@ export type TicketEvent =
   | { type: 'note'; at: string; by: string; noteId: string; text: string }
   | { type: 'reply_failed'; at: string; by: string; replyId: string; reason: string }
   | { type: 'assigned'; at: string; agentId: string | null; by: string }
-  | { type: 'routed'; at: string; queueId: string | null };
+  | { type: 'routed'; at: string; queueId: string | null }
+  | { type: 'message_removed'; at: string; interactionId: string };
 
 /** Extra fields some log entries carry. */
 export interface MessageRef {
   interactionId: string;
   externalId: string;
   kind: string;
+  /** Gone when the author deleted the message on the platform (`removedAt`): the fact stays, the words do not. */
   text?: string;
+  removedAt?: string;
 }
 export interface ReplyRecord {
   replyId: string;

@@ -57,6 +57,8 @@ export interface ServiceStore {
   /** Conditional on `rev` (and the agents' conditions); false when anything changed meanwhile or the marker exists. */
   saveTicket(ticket: Ticket, rev: number, write?: TicketWrite): Promise<boolean>;
   queueTickets(tenantId: string, queueId: string, status: QueueTicketStatus, limit: number, cursor?: string): Promise<{ items: Ticket[]; nextCursor: string | null }>;
+  /** The customer's tickets that hold a message of this interaction (from the tickets on their timeline). */
+  ticketsWithMessage(tenantId: string, customerId: string, interactionId: string): Promise<string[]>;
   /** Tickets whose next warning or due time is at or before `now` (an index by alert time, not a scan). */
   alertsDue(tenantId: string, now: string, limit: number): Promise<string[]>;
   /** Tenants that have tickets (the breach job's list). */
@@ -440,6 +442,28 @@ export async function openTicketByAgent(ports: ServicePorts, tenantId: string, a
   draft.conversationKey = `agent:${id}`;
   await openRoutedTicket(ports, draft, {}, correlationId);
   return (await ports.store.ticket(tenantId, id))!.value;
+}
+
+/**
+ * InteractionRemoved: the author deleted a message on the platform (a tweet, a comment, a DM). The platforms'
+ * terms and the person's wish agree: its words leave every ticket that quoted them, open or resolved; the fact
+ * that a message was there (and when) stays, so the conversation still reads in order.
+ */
+export async function forgetRemovedMessage(ports: ServicePorts, input: { tenantId: string; customerId: string; interactionId: string }): Promise<number> {
+  let changed = 0;
+  for (const ticketId of await ports.store.ticketsWithMessage(input.tenantId, input.customerId, input.interactionId)) {
+    const result = await updateTicket(ports, input.tenantId, ticketId, (t, now) => {
+      if (!t.messages.some((m) => m.interactionId === input.interactionId && m.text !== undefined)) return undefined;
+      const messages = t.messages.map((m) => {
+        if (m.interactionId !== input.interactionId) return m;
+        const { text: _gone, ...rest } = m;
+        return { ...rest, removedAt: now };
+      });
+      return { ticket: { ...t, messages, log: [...t.log, { type: 'message_removed', at: now, interactionId: input.interactionId }] } };
+    });
+    if (result) changed += 1;
+  }
+  return changed;
 }
 
 // ---------- working a ticket ----------

@@ -1,5 +1,5 @@
 /** The service context's event rules (spread into events/rules.ts). */
-import { InteractionRecorded } from '../catalog.js';
+import { InteractionRecorded, InteractionRemoved } from '../catalog.js';
 
 export const SERVICE_RULES = [
   {
@@ -10,6 +10,12 @@ export const SERVICE_RULES = [
       'detail-type': [InteractionRecorded.detailType],
       detail: { data: { kind: ['comment', 'mention', 'review', 'dm'] } },
     },
+    target: { queue: 'service-tickets' as const },
+  },
+  {
+    name: 'RemovedMessagesLeaveTickets',
+    description: 'A message its author deleted on the platform loses its words in every ticket that quoted it.',
+    pattern: { source: [InteractionRemoved.source], 'detail-type': [InteractionRemoved.detailType] },
     target: { queue: 'service-tickets' as const },
   },
 ];

@@ -1,17 +1,24 @@
 /**
- * InteractionRecorded (via the service-tickets queue) → a ticket opened or joined (domain/service/tickets.ts).
+ * InteractionRecorded (via the service-tickets queue) → a ticket opened or joined (domain/service/tickets.ts);
+ * InteractionRemoved → the deleted message's words leave the tickets that quoted them.
  * The event carries ids and scores; the text, thread and the sender's id come from the stored interaction.
  */
 import { detectLanguage } from '../../domain/social/index.js';
-import { ticketFromInteraction } from '../../domain/service/tickets.js';
-import { InteractionRecorded } from '../../events/catalog.js';
+import { forgetRemovedMessage, ticketFromInteraction } from '../../domain/service/tickets.js';
+import { InteractionRecorded, InteractionRemoved } from '../../events/catalog.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { queueConsumer } from '../shared/chain.js';
 import { customers, interactions } from '../shared/ports.js';
 import { servicePorts } from './ports.js';
 
-export const handler = queueConsumer(FUNCTIONS.serviceTickets.id, InteractionRecorded, async (message) => {
-  const { metadata, data } = message.detail;
+export const handler = queueConsumer(FUNCTIONS.serviceTickets.id, [InteractionRecorded, InteractionRemoved], async (message) => {
+  const { metadata } = message.detail;
+  if (message['detail-type'] === InteractionRemoved.detailType) {
+    const removed = message.detail.data as import('zod').infer<typeof InteractionRemoved.data>;
+    await forgetRemovedMessage(servicePorts(), { tenantId: metadata.tenantId, customerId: removed.customerId, interactionId: removed.interactionId });
+    return;
+  }
+  const data = message.detail.data as import('zod').infer<typeof InteractionRecorded.data>;
   const stored = await interactions.findByExternalId(metadata.tenantId, data.channel, data.externalId);
   if (stored?.removedAt) return; // deleted before we got to it: nothing to answer
   const customer = await customers.get(metadata.tenantId, data.customerId);

@@ -180,3 +180,30 @@ describe('twenty tickets at once into five free slots', () => {
     expect(newcomer[0]!.assigneeId).toBe(`${queueId}-a`);
   });
 });
+
+describe('a message its author deletes', () => {
+  it("loses its words in the ticket that quoted it, resolved or not; the ticket keeps that it was there", async () => {
+    const t = rt.credentials.tenants[0]!;
+    const agent = api(rt.url, t.tokens.agent);
+    const sender = freshId('17');
+    const mid = `aWdfZAG1faXRlbToxOklH${freshId('M')}`;
+    const words = 'Esto es una estafa, pésimo servicio y nadie responde';
+    const dm = (extra: { text?: string; isDeleted?: boolean }) =>
+      delivery('instagram', [messagingEntry(t.accounts.instagram, [igMessage({ accountId: t.accounts.instagram, senderId: sender, mid, ...extra })])]);
+    const before = busMark(rt.bus);
+    expect((await sendMeta(rt.url, t, dm({ text: words }))).status).toBe(200);
+    await settle();
+    const ticketId = (before(TicketOpened.detailType)[0]!.detail.data as { ticketId: string }).ticketId;
+    expect((await agent(`/v1/tickets/${ticketId}`)).body.messages[0].text).toBe(words);
+    await post(agent, `/v1/tickets/${ticketId}/status`, { status: 'resolved' });
+
+    expect((await sendMeta(rt.url, t, dm({ isDeleted: true }))).status).toBe(200);
+    await settle();
+    const ticket = (await agent(`/v1/tickets/${ticketId}`)).body;
+    expect(ticket.status).toBe('resolved');
+    expect(ticket.messages).toHaveLength(1);
+    expect(ticket.messages[0]).not.toHaveProperty('text');
+    expect(ticket.messages[0].removedAt).toEqual(expect.any(String));
+    expect(JSON.stringify(ticket)).not.toContain('estafa');
+  });
+});
