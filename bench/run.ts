@@ -17,8 +17,9 @@
  *
  * Sizes: BENCH_EVENTS per scenario and concurrency (default 300), BENCH_CONCURRENCY (default "8,32"),
  * BENCH_ROUNDS floor rounds before and after (default 3), BENCH_FLOOR_OPS operations per floor round (default 150),
- * BENCH_ONLY=name,name (scenario prefixes, or `loyalty`, `finance`, `campaigns`), BENCH_BUNDLES=0 to skip bundles.
- * Then loyalty awards end to end (bench/loyalty.ts), finance (bench/finance.ts) and one campaign (bench/campaigns.ts).
+ * BENCH_ONLY=name,name (scenario prefixes, or `loyalty`, `service`, `finance`, `campaigns`), BENCH_BUNDLES=0 to skip bundles.
+ * Then loyalty awards (bench/loyalty.ts) and service tickets (bench/service.ts) end to end, finance (bench/finance.ts)
+ * and one campaign (bench/campaigns.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,7 @@ import { Floor, stats } from './floor.js';
 import { benchCampaigns } from './campaigns.js';
 import { benchFinance } from './finance.js';
 import { benchLoyalty } from './loyalty.js';
+import { benchService } from './service.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
@@ -193,6 +195,7 @@ async function main() {
       for (const line of owners) console.log(line);
     }
     if (!ONLY || ONLY.includes('loyalty')) await benchLoyalty(runtime, floor, ROUNDS, FLOOR_OPS);
+    if (!ONLY || ONLY.includes('service')) await benchService(runtime, floor, ROUNDS, FLOOR_OPS);
     floor.destroy();
     console.log(`process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (runtime, consumers and load generator in one process)`);
     if (!ONLY || ONLY.includes('finance')) await benchFinance(runtime);
