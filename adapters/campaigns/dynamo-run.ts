@@ -12,6 +12,7 @@ import { campaignRepository } from './dynamo-campaigns.js';
 import { campaignKeys } from '../../store/keys/campaigns.js';
 import { DynamoMessageStore } from '../social/index.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
+import { availablePoints } from '../../domain/loyalty/index.js';
 
 const messages = new DynamoMessageStore();
 const cursorOf = (round: number, page: number) => round * 1_000_000 + page;
@@ -200,9 +201,15 @@ export const dynamoRunStore: RunStore = {
   async recipients(tenantId, customerIds, fields) {
     const found = new Map<string, Recipient>();
     const wantTier = fields.has('tier');
+    const wantPoints = fields.has('pointsBalance');
+    const now = new Date().toISOString();
     for (let i = 0; i < customerIds.length; i += 100) {
       const slice = customerIds.slice(i, i + 100);
-      let requested: Record<string, unknown>[] = slice.flatMap((id) => [{ ...keys.customer(tenantId, id) }, ...(wantTier ? [{ ...keys.customerKnowledge(tenantId, id) }] : [])]);
+      let requested: Record<string, unknown>[] = slice.flatMap((id) => [
+        { ...keys.customer(tenantId, id) },
+        ...(wantTier ? [{ ...keys.customerKnowledge(tenantId, id) }] : []),
+        ...(wantPoints ? [{ ...keys.loyaltyAccount(tenantId, id) }] : []),
+      ]);
       while (requested.length > 0) {
         const out = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: requested, ConsistentRead: true } } }));
         for (const item of out.Responses?.[tableName()] ?? []) {
@@ -214,6 +221,11 @@ export const dynamoRunStore: RunStore = {
             const tier = data.inputs?.tier ?? data.tier;
             const prior = found.get(data.customerId);
             if (tier) found.set(data.customerId, { ...(prior as Recipient), extras: { ...prior?.extras, tier } });
+          } else if (item.sk === 'LOYALTY') {
+            // the member's available points now (pending purchase points and expired lots do not count)
+            const account = item.data as { customerId: string; lots: Parameters<typeof availablePoints>[0] };
+            const prior = found.get(account.customerId);
+            found.set(account.customerId, { ...(prior as Recipient), extras: { ...prior?.extras, pointsBalance: String(availablePoints(account.lots, now)) } });
           }
         }
         requested = (out.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined) ?? [];

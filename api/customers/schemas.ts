@@ -35,6 +35,8 @@ export const CustomerView = z
     id: z.string(),
     stage: Stage,
     displayName: z.string().optional(),
+    givenName: z.string().optional(),
+    familyName: z.string().optional(),
     registeredAt: z.string().optional(),
     registeredVia: Channel.optional(),
     registrationSource: z.string().optional(),
@@ -123,7 +125,9 @@ export const CustomerRegistration = z
   .object({
     email: z.string().trim().email().max(254).optional(),
     phone: z.string().trim().min(3).max(32).optional(),
-    name: z.string().trim().min(1).max(200).optional(),
+    displayName: z.string().trim().min(1).max(200).optional().describe('how to address the person; default "givenName familyName"'),
+    givenName: z.string().trim().min(1).max(100).optional(),
+    familyName: z.string().trim().min(1).max(100).optional(),
     externalIds: z.array(ExternalIdInput).max(10).optional(),
     /** Where the sign-up came from (form, landing page, campaign), for reports. */
     source: z.string().trim().min(1).max(100).optional(),
@@ -145,6 +149,8 @@ export const CustomerRegistration = z
 export const CustomerPatch = z
   .object({
     displayName: z.string().trim().min(1).max(200).nullable().optional(),
+    givenName: z.string().trim().min(1).max(100).nullable().optional(),
+    familyName: z.string().trim().min(1).max(100).nullable().optional(),
     tags: Tags.nullable().optional(),
     locale: Locale.nullable().optional(),
     address: PostalAddress.nullable().optional(),

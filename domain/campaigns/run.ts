@@ -135,6 +135,8 @@ export interface RunPorts extends CampaignPorts {
   pageSize: number;
   sendConcurrency: number;
   retry?: { attempts?: number; baseDelayMs?: number; sleep?: (ms: number) => Promise<void> };
+  /** The product the knowledge context recommends first to a customer (read only when a template names it). */
+  recommend?: (tenantId: string, customerId: string) => Promise<string | undefined>;
 }
 
 // ---- money as micro-units (exact) ----
@@ -213,6 +215,7 @@ export async function runPage(ports: RunPorts, state: RunState): Promise<RunStat
   const variants = campaign.creative?.variants ?? [];
   const fields = fieldsUsed(...variants.flatMap((v) => [v.subject, v.body]));
   const recipients = await ports.store.recipients(tenantId, ids, fields);
+  if (fields.has('recommendedProduct') && ports.recommend) await addRecommendations(ports.recommend, tenantId, recipients, ports.sendConcurrency);
   const tally = emptyTally();
   if (state.round === 0) tally.audience = ids.length;
   const budgetMicros = toMicros(campaign.brief.budget.amount);
@@ -346,6 +349,22 @@ async function nextState(ports: RunPorts, state: RunState, round: number, page: 
     // someone moved on already; continue from what is committed
   }
   return { ...state, round: round + 1, page: 0, pages: deferredPages, done: false, resumeAt };
+}
+
+/** Each recipient's first recommended product, a few customers at a time (a miss keeps the template's fallback). */
+async function addRecommendations(recommend: NonNullable<RunPorts['recommend']>, tenantId: string, recipients: Map<string, Recipient>, concurrency: number): Promise<void> {
+  const ids = [...recipients.keys()];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, ids.length)) }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        const product = await recommend(tenantId, id).catch(() => undefined);
+        const r = recipients.get(id)!;
+        if (product) recipients.set(id, { ...r, extras: { ...r.extras, recommendedProduct: product } });
+      }
+    }),
+  );
 }
 
 function messageFor(ports: RunPorts, campaign: Campaign, variant: Variant, r: Recipient, to: string, entry: LedgerEntry): OutgoingMessage {

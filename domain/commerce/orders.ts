@@ -103,6 +103,8 @@ export interface Order {
 export interface Buyer {
   identities: IdentityInput[];
   name?: string;
+  givenName?: string;
+  familyName?: string;
 }
 
 /** What a store says about an order at one moment (platform-neutral; built by domain/ingest/*). */
@@ -407,6 +409,8 @@ async function buyerOf(ports: OrderPorts, tenantId: string, buyer: Buyer): Promi
     primary,
     ...(links.length > 0 && { links }),
     ...(buyer.name !== undefined && { name: buyer.name }),
+    ...(buyer.givenName !== undefined && { givenName: buyer.givenName }),
+    ...(buyer.familyName !== undefined && { familyName: buyer.familyName }),
   });
   return customerId;
 }

@@ -8,6 +8,7 @@
  */
 import type { Customer, Identity, IdentityChannel, Influence } from '../shared/model.js';
 import type { Clock, CustomerRepository, IdGenerator } from '../shared/ports.js';
+import { personNames } from '../shared/customer.js';
 
 export interface IdentityInput {
   channel: IdentityChannel;
@@ -23,6 +24,9 @@ export interface PersonSignal {
   links?: IdentityInput[];
   /** Display name for a new customer. */
   name?: string;
+  /** Given and family names for a new customer (a store or a sign-up form knows them). */
+  givenName?: string;
+  familyName?: string;
 }
 
 export interface IdentityPorts {
@@ -80,7 +84,7 @@ export async function resolveCustomer(ports: IdentityPorts, tenantId: string, pe
     id: ports.ids.next(),
     tenantId,
     stage: 'prospect',
-    ...(person.name !== undefined && { displayName: person.name }),
+    ...personNames({ displayName: person.name, givenName: person.givenName, familyName: person.familyName }),
     identities,
     activity: { interactionsByChannel: {} },
     createdAt: now,

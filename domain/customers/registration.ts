@@ -23,6 +23,7 @@ import type { Customer, PostalAddress } from '../shared/model.js';
 import type { DeliveryRef, SaveOutcome } from '../commerce/orders.js';
 import type { EventPublisher } from '../shared/ports.js';
 import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
+import { withMissingNames } from '../shared/customer.js';
 
 export interface DeliveryRecord {
   published: boolean;
@@ -124,7 +125,10 @@ export interface Signup {
   via: Channel;
   /** Identities in order of trust; the first decides a race between two creators. */
   identities: IdentityInput[];
+  /** The display name; the given and family names beside it (a form, a store). */
   name?: string;
+  givenName?: string;
+  familyName?: string;
   profile?: ProfileFields;
   source?: string;
   /** A loyalty member's code, handed on with CustomerRegistered (the loyalty context resolves it). */
@@ -138,7 +142,9 @@ export type RegistrationOutcome =
 
 /** What the sign-up form posts (api/schemas.ts CustomerRegistration, already validated). */
 export interface SignupForm extends Contact, ProfileFields {
-  name?: string;
+  displayName?: string;
+  givenName?: string;
+  familyName?: string;
   externalIds?: { channel: IdentityInput['channel']; externalId: string }[];
   source?: string;
   referralCode?: string;
@@ -158,7 +164,9 @@ export function formSignup(form: SignupForm): Signup {
   return {
     via: 'web',
     identities: [...contactIdentities(form, true), ...(form.externalIds ?? []).map((i) => ({ channel: i.channel, externalId: i.externalId }))],
-    ...(form.name !== undefined && { name: form.name }),
+    ...(form.displayName !== undefined && { name: form.displayName }),
+    ...(form.givenName !== undefined && { givenName: form.givenName }),
+    ...(form.familyName !== undefined && { familyName: form.familyName }),
     ...(Object.keys(profile).length > 0 && { profile }),
     ...(form.source !== undefined && { source: form.source }),
     ...(form.referralCode !== undefined && { referralCode: form.referralCode }),
@@ -197,6 +205,8 @@ export async function registerCustomer(
     primary,
     ...(links.length > 0 && { links }),
     ...(signup.name !== undefined && { name: signup.name }),
+    ...(signup.givenName !== undefined && { givenName: signup.givenName }),
+    ...(signup.familyName !== undefined && { familyName: signup.familyName }),
   });
 
   return untilUnchanged(`customer ${resolution.customerId}`, async () => {
@@ -232,9 +242,8 @@ export async function registerCustomer(
 function registered(customer: Customer, signup: Signup, now: string): Customer {
   const profile = signup.profile ?? {};
   return {
-    ...customer,
+    ...withMissingNames(customer, { displayName: signup.name, givenName: signup.givenName, familyName: signup.familyName }),
     stage: customer.stage === 'prospect' ? 'lead' : customer.stage,
-    ...(customer.displayName === undefined && signup.name !== undefined && { displayName: signup.name }),
     ...(customer.locale === undefined && profile.locale !== undefined && { locale: profile.locale }),
     ...(customer.birthday === undefined && profile.birthday !== undefined && { birthday: profile.birthday }),
     ...(customer.address === undefined && profile.address !== undefined && { address: profile.address }),
@@ -330,13 +339,13 @@ export async function identifyCustomer(
 /**
  * 1. a delivery recorded before changes nothing;
  * 2. the customer is resolved by the store's identities (new e-mail or phone are attached);
- * 3. a missing display name is taken from the store, with the delivery record and CustomerUpdated in one
- *    transaction; 4. CustomerUpdated is published.
+ * 3. missing names (display, given, family) are taken from the store, with the delivery record and CustomerUpdated
+ *    in one transaction; 4. CustomerUpdated is published.
  */
 export async function applyStoreCustomerUpdate(
   ports: RegistrationPorts,
   ctx: PersonContext,
-  update: { identities: IdentityInput[]; name?: string },
+  update: { identities: IdentityInput[]; name?: string; givenName?: string; familyName?: string },
   delivery: DeliveryRef,
 ): Promise<{ outcome: 'updated' | 'duplicate'; customerId?: string }> {
   if ((await finishRecorded(ports, ctx.tenantId, delivery)) !== undefined) return { outcome: 'duplicate' };
@@ -346,17 +355,20 @@ export async function applyStoreCustomerUpdate(
     primary,
     ...(links.length > 0 && { links }),
     ...(update.name !== undefined && { name: update.name }),
+    ...(update.givenName !== undefined && { givenName: update.givenName }),
+    ...(update.familyName !== undefined && { familyName: update.familyName }),
   });
   return untilUnchanged(`customer ${customerId}`, async () => {
     const current = await ports.profiles.getForUpdate(ctx.tenantId, customerId);
     if (!current) throw new Error(`customer ${customerId} vanished during an update`);
     const now = ports.clock.now().toISOString();
-    const named = current.customer.displayName === undefined && update.name !== undefined;
-    const change = named ? { customer: { ...current.customer, displayName: update.name as string, updatedAt: now }, rev: current.rev } : undefined;
+    const named = withMissingNames(current.customer, { displayName: update.name, givenName: update.givenName, familyName: update.familyName });
+    const namesChanged = (['displayName', 'givenName', 'familyName'] as const).filter((f) => named[f] !== current.customer[f]);
+    const change = namesChanged.length > 0 ? { customer: { ...named, updatedAt: now }, rev: current.rev } : undefined;
     const event = buildEvent(
       CustomerUpdated,
       { tenantId: ctx.tenantId, eventId: `customer-updated:${delivery.source}:${delivery.key}`, occurredAt: now, correlationId: ctx.correlationId },
-      { customerId, changed: named ? ['identities', 'displayName'] : ['identities'] },
+      { customerId, changed: ['identities', ...namesChanged] },
     );
     const saved = await ports.profiles.commit(ctx.tenantId, change, delivery, [event]);
     if (saved === 'stale') return CHANGED;
@@ -370,7 +382,7 @@ export async function applyStoreCustomerUpdate(
 // A marketer's profile edit (PATCH /v1/customers/{id})
 
 /** The fields a PATCH may change; everything else (tenant, stage, points, scores, ids, ...) is refused. */
-export const PATCHABLE_FIELDS = ['displayName', 'tags', 'locale', 'address', 'birthday'] as const;
+export const PATCHABLE_FIELDS = ['displayName', 'givenName', 'familyName', 'tags', 'locale', 'address', 'birthday'] as const;
 export type PatchableField = (typeof PATCHABLE_FIELDS)[number];
 export type ProfilePatch = { [K in PatchableField]?: Customer[K] | null };
 

@@ -2,3 +2,4 @@
 export * from './clv.js';
 export * from './knowledge.js';
 export * from './rfm.js';
+export { recommendProducts } from './recommendations.js';

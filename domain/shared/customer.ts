@@ -43,7 +43,11 @@ export interface Customer {
   id: string;
   tenantId: string;
   stage: Stage;
+  /** How the brand addresses the person; "given family" when a sign-up or a store gave only those. */
   displayName?: string;
+  /** The person's given (first) and family (last) names, as a sign-up, a store or a marketer gave them. */
+  givenName?: string;
+  familyName?: string;
   identities: Identity[];
   activity: CustomerActivity;
   /** Current consent per purpose (and channel), kept in step with the consent ledger (domain/consent/consent.ts). */
@@ -89,4 +93,34 @@ export interface ConsentSummary {
   /** The loyalty program's terms (the version is on the ledger record). */
   loyalty?: ConsentState;
   marketing?: Partial<Record<ConsentChannel, ConsentState>>;
+}
+
+/** The names a sign-up, a store or a marketer can give. */
+export interface PersonNames {
+  displayName?: string;
+  givenName?: string;
+  familyName?: string;
+}
+
+/**
+ * The names as a record keeps them: trimmed, empty ones dropped, and a display name made of the given and family
+ * names when none was given.
+ */
+export function personNames(input: PersonNames): PersonNames {
+  const clean = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
+  const givenName = clean(input.givenName);
+  const familyName = clean(input.familyName);
+  const displayName = clean(input.displayName) ?? clean([givenName, familyName].filter(Boolean).join(' '));
+  return { ...(displayName && { displayName }), ...(givenName && { givenName }), ...(familyName && { familyName }) };
+}
+
+/** `names` applied to a record where it has none of its own yet (a sign-up never overwrites what a marketer set). */
+export function withMissingNames<T extends PersonNames>(record: T, names: PersonNames): T {
+  const n = personNames(names);
+  return {
+    ...record,
+    ...(record.displayName === undefined && n.displayName !== undefined && { displayName: n.displayName }),
+    ...(record.givenName === undefined && n.givenName !== undefined && { givenName: n.givenName }),
+    ...(record.familyName === undefined && n.familyName !== undefined && { familyName: n.familyName }),
+  };
 }

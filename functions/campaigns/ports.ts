@@ -12,6 +12,11 @@ import type { CampaignPorts } from '../../domain/campaigns/document.js';
 import { PAGE_SIZE, type RunPorts } from '../../domain/campaigns/run.js';
 import { buildUnsubscribeLink, listUnsubscribeHeaders } from '../../domain/consent/index.js';
 import { ports as shared } from '../shared/ports.js';
+import { DynamoAffinityStore, DynamoKnowledgeStore, KNOWLEDGE_KEEPER } from '../../adapters/knowledge/index.js';
+import { recommendProducts } from '../../domain/knowledge/index.js';
+
+const knowledge = new DynamoKnowledgeStore(KNOWLEDGE_KEEPER);
+const affinity = new DynamoAffinityStore();
 
 // in AWS the providers send; the local runtime sets the outbox over them
 registerCloudMessageSenders();
@@ -44,5 +49,7 @@ export async function runPorts(linkBase?: string): Promise<RunPorts> {
     pageSize: Number(process.env.CAMPAIGN_PAGE_SIZE) || PAGE_SIZE,
     sendConcurrency: Number(process.env.CAMPAIGN_SEND_CONCURRENCY) || 16,
     ...(process.env.CAMPAIGN_SEND_RETRY_BASE_MS && { retry: { baseDelayMs: Number(process.env.CAMPAIGN_SEND_RETRY_BASE_MS) } }),
+    // {{recommendedProduct}}: the knowledge context's first recommendation ("customers who bought X also bought Y")
+    recommend: async (tenantId, customerId) => (await recommendProducts({ knowledge, affinity, customers: shared.customers }, tenantId, customerId, 1)).items[0]?.productId,
   };
 }

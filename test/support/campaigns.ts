@@ -18,7 +18,7 @@ export async function audience(rt: TestRuntime, tenant: Tenant, tag: string, cou
   const { marketer } = clients(rt, tenant);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const res = await marketer('/v1/customers', { method: 'POST', body: JSON.stringify({ email: `${tag}-${i}@example.com`, name: `Given${i} Family`, tags: [tag] }) });
+    const res = await marketer('/v1/customers', { method: 'POST', body: JSON.stringify({ email: `${tag}-${i}@example.com`, givenName: `Given${i}`, familyName: 'Family', tags: [tag] }) });
     if (res.status !== 201) throw new Error(`customer: ${res.status} ${JSON.stringify(res.body)}`);
     ids.push(res.body.id);
     if (consent(i)) {

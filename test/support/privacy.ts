@@ -102,7 +102,7 @@ export async function makePerson(rt: TestRuntime, tenant: Tenant, ytChannel: str
   // the sign-up links e-mail and phone to them
   const signup = await admin('/v1/customers', {
     method: 'POST',
-    body: JSON.stringify({ email, phone, name, externalIds: [{ channel: 'facebook', externalId: psid }] }),
+    body: JSON.stringify({ email, phone, displayName: name, givenName: name.split(' ')[0], familyName: name.split(' ').slice(1).join(' ') || undefined, externalIds: [{ channel: 'facebook', externalId: psid }] }),
   });
   if (signup.status !== 200 || signup.body.id !== customerId) throw new Error(`sign-up: ${signup.status} ${JSON.stringify(signup.body)}`);
 

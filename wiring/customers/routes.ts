@@ -46,7 +46,7 @@ export const CUSTOMERS_ROUTES: readonly RouteDeclaration[] = [
     function: 'customersApi',
     auth: { roles: ['admin', 'marketer'] },
     summary:
-      'Change profile fields (displayName, tags, locale, address, birthday; null clears one); any other field is refused with 400 naming it; publishes CustomerUpdated',
+      'Change profile fields (displayName, givenName, familyName, tags, locale, address, birthday; null clears one); any other field is refused with 400 naming it; publishes CustomerUpdated',
     openapi: { tag: 'customers', body: CustomerPatch, response: CustomerView, errors: [400, 401, 403, 404] },
   },
   {

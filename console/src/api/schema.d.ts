@@ -272,6 +272,241 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/connections": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Connected account ids per network and how many webhook secrets are active since when (never a secret value) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["ConnectionPage"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/connections/{channel}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set a network's connected account ids and webhook secrets; rotation 'add' keeps the current secret active beside the new one */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          channel: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ConnectionUpdate"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Connection"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/connections/{channel}/secrets/retire": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End a secret rotation: keep the newest (or roll back to the oldest) secret of each field */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          channel: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SecretRetirement"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Connection"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/newsroom": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What customers said about the brand, newest first across networks; filter by channel, sentiment, intent, since */
+    get: {
+      parameters: {
+        query?: {
+          channel?: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web" | "email" | "sms";
+          sentiment?: "positive" | "neutral" | "negative";
+          intent?: "complaint" | "question" | "praise" | "purchase_intent" | "other";
+          since?: string;
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["NewsroomPage"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/webhooks/{tenantId}/shopify": {
     parameters: {
       query?: never;
@@ -419,9 +654,13 @@ export interface paths {
               email?: string;
               phone?: string;
               anonymousId?: string | number;
+              givenName?: string;
+              familyName?: string;
+              displayName?: string;
               name?: string;
               locale?: string;
               source?: string;
+              referralCode?: string;
             };
           } | {
             type: "customer.identified";
@@ -445,6 +684,9 @@ export interface paths {
                 email?: string;
                 phone?: string;
                 anonymousId?: string | number;
+                givenName?: string;
+                familyName?: string;
+                displayName?: string;
                 name?: string;
               };
               total: {
@@ -481,6 +723,9 @@ export interface paths {
                 email?: string;
                 phone?: string;
                 anonymousId?: string | number;
+                givenName?: string;
+                familyName?: string;
+                displayName?: string;
                 name?: string;
               };
               occurredAt?: string;
@@ -495,6 +740,9 @@ export interface paths {
                 email?: string;
                 phone?: string;
                 anonymousId?: string | number;
+                givenName?: string;
+                familyName?: string;
+                displayName?: string;
                 name?: string;
               };
               occurredAt?: string;
@@ -509,6 +757,9 @@ export interface paths {
                 email?: string;
                 phone?: string;
                 anonymousId?: string | number;
+                givenName?: string;
+                familyName?: string;
+                displayName?: string;
                 name?: string;
               };
               occurredAt?: string;
@@ -524,6 +775,9 @@ export interface paths {
                 email?: string;
                 phone?: string;
                 anonymousId?: string | number;
+                givenName?: string;
+                familyName?: string;
+                displayName?: string;
                 name?: string;
               };
               occurredAt?: string;
@@ -541,6 +795,9 @@ export interface paths {
                 email?: string;
                 phone?: string;
                 anonymousId?: string | number;
+                givenName?: string;
+                familyName?: string;
+                displayName?: string;
                 name?: string;
               };
               occurredAt?: string;
@@ -556,6 +813,9 @@ export interface paths {
                 email?: string;
                 phone?: string;
                 anonymousId?: string | number;
+                givenName?: string;
+                familyName?: string;
+                displayName?: string;
                 name?: string;
               };
               occurredAt?: string;
@@ -571,6 +831,9 @@ export interface paths {
                 email?: string;
                 phone?: string;
                 anonymousId?: string | number;
+                givenName?: string;
+                familyName?: string;
+                displayName?: string;
                 name?: string;
               };
               occurredAt?: string;
@@ -586,6 +849,9 @@ export interface paths {
                 email?: string;
                 phone?: string;
                 anonymousId?: string | number;
+                givenName?: string;
+                familyName?: string;
+                displayName?: string;
                 name?: string;
               };
               occurredAt?: string;
@@ -983,241 +1249,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/v1/connections": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Connected account ids per network and how many webhook secrets are active since when (never a secret value) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["ConnectionPage"];
-          };
-        };
-        401: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        403: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/connections/{channel}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Set a network's connected account ids and webhook secrets; rotation 'add' keeps the current secret active beside the new one */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          channel: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["ConnectionUpdate"];
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Connection"];
-          };
-        };
-        400: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        401: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        403: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        404: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        409: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/connections/{channel}/secrets/retire": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** End a secret rotation: keep the newest (or roll back to the oldest) secret of each field */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          channel: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["SecretRetirement"];
-        };
-      };
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Connection"];
-          };
-        };
-        400: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        401: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        403: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        404: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/newsroom": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** What customers said about the brand, newest first across networks; filter by channel, sentiment, intent, since */
-    get: {
-      parameters: {
-        query?: {
-          channel?: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web" | "email" | "sms";
-          sentiment?: "positive" | "neutral" | "negative";
-          intent?: "complaint" | "question" | "praise" | "purchase_intent" | "other";
-          since?: string;
-          limit?: number;
-          cursor?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["NewsroomPage"];
-          };
-        };
-        400: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        401: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        403: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   "/v1/customers/{customerId}/consents": {
     parameters: {
       query?: never;
@@ -1536,19 +1567,21 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/v1/segments": {
+  "/v1/customers/{customerId}/export": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** The tenant's segments */
+    /** Everything held about the person as one JSON document: profile, identities, timeline (interactions, orders, ...), orders, messages, consents, knowledge, segments, audit entries; audited */
     get: {
       parameters: {
         query?: never;
         header?: never;
-        path?: never;
+        path: {
+          customerId: string;
+        };
         cookie?: never;
       };
       requestBody?: never;
@@ -1556,7 +1589,7 @@ export interface paths {
         200: {
           headers: { [name: string]: unknown };
           content: {
-            "application/json": components["schemas"]["SegmentPage"];
+            "application/json": components["schemas"]["CustomerExport"];
           };
         };
         401: {
@@ -1566,6 +1599,18 @@ export interface paths {
           };
         };
         403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
           headers: { [name: string]: unknown };
           content: {
             "application/json": components["schemas"]["Error"];
@@ -1574,30 +1619,38 @@ export interface paths {
       };
     };
     put?: never;
-    /** Define a segment by a rule (stage, RFM, CLV, shares, tier, channels, consent, days since, tags; and/or/not); existing customers are back-filled */
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/customers/{customerId}/erasure": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Erase the person (202 with requestId): every item of theirs across entity types, merged-away records included; keeps a hashed suppression tombstone; publishes CustomerErased. Safe to repeat */
     post: {
       parameters: {
         query?: never;
         header?: never;
-        path?: never;
+        path: {
+          customerId: string;
+        };
         cookie?: never;
       };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["SegmentCreate"];
-        };
-      };
+      requestBody?: never;
       responses: {
-        201: {
+        200: {
           headers: { [name: string]: unknown };
           content: {
-            "application/json": components["schemas"]["Segment"];
-          };
-        };
-        400: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
+            "application/json": components["schemas"]["ErasureAccepted"];
           };
         };
         401: {
@@ -1607,6 +1660,12 @@ export interface paths {
           };
         };
         403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
           headers: { [name: string]: unknown };
           content: {
             "application/json": components["schemas"]["Error"];
@@ -1626,20 +1685,20 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/v1/segments/{segmentId}": {
+  "/v1/erasures/{requestId}": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** One segment, with its rule and back-fill status */
+    /** Progress of an erasure: status, phase and items erased per entity type */
     get: {
       parameters: {
         query?: never;
         header?: never;
         path: {
-          segmentId: string;
+          requestId: string;
         };
         cookie?: never;
       };
@@ -1648,7 +1707,7 @@ export interface paths {
         200: {
           headers: { [name: string]: unknown };
           content: {
-            "application/json": components["schemas"]["Segment"];
+            "application/json": components["schemas"]["ErasureRequest"];
           };
         };
         401: {
@@ -1679,23 +1738,19 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/v1/segments/{segmentId}/preview": {
+  "/v1/settings/privacy": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** A segment's member count and a sample of members */
+    /** Privacy settings: how many days interactions of people without social_profiling consent are kept (default 90) */
     get: {
       parameters: {
-        query?: {
-          sample?: number;
-        };
+        query?: never;
         header?: never;
-        path: {
-          segmentId: string;
-        };
+        path?: never;
         cookie?: never;
       };
       requestBody?: never;
@@ -1703,7 +1758,41 @@ export interface paths {
         200: {
           headers: { [name: string]: unknown };
           content: {
-            "application/json": components["schemas"]["SegmentPreview"];
+            "application/json": components["schemas"]["PrivacySettings"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Set the retention of interactions without social_profiling consent (days); applies to what is recorded or re-gated from now on; audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["PrivacySettingsInput"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["PrivacySettings"];
           };
         };
         400: {
@@ -1724,77 +1813,8 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        404: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
       };
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/segments/{segmentId}/members": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A segment's member ids, paged with an opaque cursor (campaign audiences) */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-        };
-        header?: never;
-        path: {
-          segmentId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["SegmentMemberPage"];
-          };
-        };
-        400: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        401: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        403: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        404: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -2090,185 +2110,14 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/v1/customers/{customerId}/export": {
+  "/v1/segments": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** Everything held about the person as one JSON document: profile, identities, timeline (interactions, orders, ...), orders, messages, consents, knowledge, segments, audit entries; audited */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          customerId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["CustomerExport"];
-          };
-        };
-        401: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        403: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        404: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        409: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/customers/{customerId}/erasure": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Erase the person (202 with requestId): every item of theirs across entity types, merged-away records included; keeps a hashed suppression tombstone; publishes CustomerErased. Safe to repeat */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          customerId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["ErasureAccepted"];
-          };
-        };
-        401: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        403: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        404: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        409: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/erasures/{requestId}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Progress of an erasure: status, phase and items erased per entity type */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          requestId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        200: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["ErasureRequest"];
-          };
-        };
-        401: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        403: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        404: {
-          headers: { [name: string]: unknown };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/settings/privacy": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Privacy settings: how many days interactions of people without social_profiling consent are kept (default 90) */
+    /** The tenant's segments */
     get: {
       parameters: {
         query?: never;
@@ -2281,7 +2130,7 @@ export interface paths {
         200: {
           headers: { [name: string]: unknown };
           content: {
-            "application/json": components["schemas"]["PrivacySettings"];
+            "application/json": components["schemas"]["SegmentPage"];
           };
         };
         401: {
@@ -2298,8 +2147,9 @@ export interface paths {
         };
       };
     };
-    /** Set the retention of interactions without social_profiling consent (days); applies to what is recorded or re-gated from now on; audited */
-    put: {
+    put?: never;
+    /** Define a segment by a rule (stage, RFM, CLV, shares, tier, channels, consent, days since, tags; and/or/not); existing customers are back-filled */
+    post: {
       parameters: {
         query?: never;
         header?: never;
@@ -2308,14 +2158,14 @@ export interface paths {
       };
       requestBody: {
         content: {
-          "application/json": components["schemas"]["PrivacySettingsInput"];
+          "application/json": components["schemas"]["SegmentCreate"];
         };
       };
       responses: {
-        200: {
+        201: {
           headers: { [name: string]: unknown };
           content: {
-            "application/json": components["schemas"]["PrivacySettings"];
+            "application/json": components["schemas"]["Segment"];
           };
         };
         400: {
@@ -2336,8 +2186,189 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/segments/{segmentId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One segment, with its rule and back-fill status */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          segmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Segment"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/segments/{segmentId}/preview": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A segment's member count and a sample of members */
+    get: {
+      parameters: {
+        query?: {
+          sample?: number;
+        };
+        header?: never;
+        path: {
+          segmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["SegmentPreview"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/segments/{segmentId}/members": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A segment's member ids, paged with an opaque cursor (campaign audiences) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          segmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["SegmentMemberPage"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -2378,6 +2409,3025 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/tickets": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Open a ticket by hand (201): priority from the customer, routed to a queue and assigned; publishes TicketOpened and TicketRouted */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TicketCreate"];
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Ticket"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/tickets/{ticketId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A ticket with its priority explanation, messages, replies, log and SLA clocks as of now */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ticketId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Ticket"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/tickets/{ticketId}/replies": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reply through the customer's channel; only a reply the channel accepted stops the response clock (502 when it failed); reopens a resolved ticket */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ticketId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TicketReplyCreate"];
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Ticket"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        502: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/tickets/{ticketId}/notes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An internal note on the ticket (never sent to the customer) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ticketId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TicketNoteCreate"];
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Ticket"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/tickets/{ticketId}/status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pending on the customer (clocks pause), resolved (TicketResolved; the slot frees), reopened or open; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ticketId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TicketStatusChange"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Ticket"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/tickets/{ticketId}/assignment": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reassign to another agent, or back to the queue with agentId null; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ticketId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TicketAssignment"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Ticket"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/tickets/{ticketId}/priority": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change the priority: every SLA due time is recomputed from the log, paused time kept; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ticketId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TicketPriorityChange"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Ticket"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/service/queues": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's service queues */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["ServiceQueuePage"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/service/queues/{queueId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Create or replace a queue: skills (channel, language, intent, VIP tier), routing order, priorities, assignment mode, calendar and policy */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          queueId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ServiceQueueInput"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["ServiceQueue"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/service/queues/{queueId}/tickets": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Tickets of a queue in one status (waiting, open, pending_customer, resolved), soonest SLA due time first (one Query) */
+    get: {
+      parameters: {
+        query?: {
+          status?: "waiting" | "open" | "pending_customer" | "resolved";
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          queueId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["TicketPage"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/service/agents": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's agents with status, capacity and open tickets */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["ServiceAgentPage"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/service/agents/{agentId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Create or replace an agent (queues, skills, capacity, status); waiting tickets of the agent's queues are assigned */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          agentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ServiceAgentInput"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["ServiceAgent"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change an agent status or capacity; coming online or more capacity assigns waiting tickets */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          agentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ServiceAgentPatch"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["ServiceAgent"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/v1/service/settings": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Business-hours calendar, SLA policy and the sentiment threshold that opens tickets */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["ServiceSettings"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Replace the service settings (calendar with intervals per weekday, holidays and IANA zone; policy per priority) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ServiceSettings"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["ServiceSettings"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/service/reports": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per queue and agent: tickets opened and resolved, median first response and resolution in business minutes, SLA met % */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["ServiceReport"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/settings/loyalty": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The loyalty program: earning rules and caps, purchase points, return window, expiry, tiers; with its version */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              version: number;
+              updatedAt: string;
+              enrolment: "automatic" | "explicit";
+              [key: string]: unknown;
+            };
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Replace the loyalty program (a new version; awards name the version that decided them); audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            enrolment?: "automatic" | "explicit";
+            termsVersion?: string;
+            retroactive?: boolean;
+            rules?: {
+              [key: string]: {
+                points: number;
+                perDayCap?: number;
+                lifetimeCap?: number;
+                channels?: ("facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web" | "email" | "sms")[];
+              };
+            };
+            purchase?: {
+              pointsPerUnit: number;
+              skuMultipliers?: {
+                [key: string]: number;
+              };
+              categoryMultipliers?: {
+                [key: string]: number;
+              };
+            };
+            returnWindowDays?: number;
+            expiry?: {
+              kind: "days";
+              days: number;
+            } | {
+              kind: "end_of_month";
+            } | {
+              kind: "end_of_year";
+            } | {
+              kind: "never";
+            };
+            tiers?: {
+              name: string;
+              threshold: number;
+            }[];
+            tierWindowDays?: number;
+            tierGraceDays?: number;
+            referralMonthlyCap?: number;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              version: number;
+              updatedAt: string;
+              enrolment: "automatic" | "explicit";
+              [key: string]: unknown;
+            };
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/customers/{customerId}/loyalty": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's points (available, pending, lifetime), lots with expiry, tier and progress, badges, and the ledger newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          customerId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              customerId: string;
+              enrolled: boolean;
+              enrolledAt?: string;
+              termsVersion?: string;
+              available: number;
+              pending: number;
+              lifetimeEarned: number;
+              lots: {
+                lotId: string;
+                kind: string;
+                points: number;
+                remaining: number;
+                earnedAt: string;
+                availableAt: string;
+                expiresAt: string | null;
+                status: "pending" | "available";
+              }[];
+              tier: {
+                name: string;
+                qualifyingPoints: number;
+                windowDays: number;
+                next: {
+                  name: string;
+                  threshold: number;
+                  pointsToGo: number;
+                } | null;
+                belowSince?: string;
+                graceDays?: number;
+              };
+              badges: {
+                badge: string;
+                at: string;
+              }[];
+              referralCode: string | null;
+              referral: {
+                code: string;
+                referrerId: string;
+                status: "referred" | "pending" | "completed" | "refused";
+                referredAt: string;
+                orderKey?: string;
+                qualifiesAt?: string;
+                completedAt?: string;
+                reason?: string;
+              } | null;
+              programVersion: number;
+              ledger: {
+                items: {
+                  entryId: string;
+                  at: string;
+                  points: number;
+                  kind: string;
+                  reason: string;
+                  sourceId: string;
+                  ruleId?: string;
+                  programVersion?: number;
+                  lots: {
+                    lotId: string;
+                    points: number;
+                    [key: string]: unknown;
+                  }[];
+                }[];
+                nextCursor: string | null;
+              };
+            };
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/customers/{customerId}/loyalty/enrolment": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Enrol a customer in the program (programs with explicit enrolment): the welcome pack, once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          customerId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              customerId: string;
+              enrolled: boolean;
+              enrolledAt?: string;
+              termsVersion?: string;
+              available: number;
+              pending: number;
+              lifetimeEarned: number;
+              lots: {
+                lotId: string;
+                kind: string;
+                points: number;
+                remaining: number;
+                earnedAt: string;
+                availableAt: string;
+                expiresAt: string | null;
+                status: "pending" | "available";
+              }[];
+              tier: {
+                name: string;
+                qualifyingPoints: number;
+                windowDays: number;
+                next: {
+                  name: string;
+                  threshold: number;
+                  pointsToGo: number;
+                } | null;
+                belowSince?: string;
+                graceDays?: number;
+              };
+              badges: {
+                badge: string;
+                at: string;
+              }[];
+              referralCode: string | null;
+              referral: {
+                code: string;
+                referrerId: string;
+                status: "referred" | "pending" | "completed" | "refused";
+                referredAt: string;
+                orderKey?: string;
+                qualifiesAt?: string;
+                completedAt?: string;
+                reason?: string;
+              } | null;
+              programVersion: number;
+              ledger: {
+                items: {
+                  entryId: string;
+                  at: string;
+                  points: number;
+                  kind: string;
+                  reason: string;
+                  sourceId: string;
+                  ruleId?: string;
+                  programVersion?: number;
+                  lots: {
+                    lotId: string;
+                    points: number;
+                    [key: string]: unknown;
+                  }[];
+                }[];
+                nextCursor: string | null;
+              };
+            };
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/customers/{customerId}/loyalty/adjustments": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Credit or debit points by hand with a reason (never an earning action); Idempotency-Key optional; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          customerId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            points: number;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              customerId: string;
+              enrolled: boolean;
+              enrolledAt?: string;
+              termsVersion?: string;
+              available: number;
+              pending: number;
+              lifetimeEarned: number;
+              lots: {
+                lotId: string;
+                kind: string;
+                points: number;
+                remaining: number;
+                earnedAt: string;
+                availableAt: string;
+                expiresAt: string | null;
+                status: "pending" | "available";
+              }[];
+              tier: {
+                name: string;
+                qualifyingPoints: number;
+                windowDays: number;
+                next: {
+                  name: string;
+                  threshold: number;
+                  pointsToGo: number;
+                } | null;
+                belowSince?: string;
+                graceDays?: number;
+              };
+              badges: {
+                badge: string;
+                at: string;
+              }[];
+              referralCode: string | null;
+              referral: {
+                code: string;
+                referrerId: string;
+                status: "referred" | "pending" | "completed" | "refused";
+                referredAt: string;
+                orderKey?: string;
+                qualifiesAt?: string;
+                completedAt?: string;
+                reason?: string;
+              } | null;
+              programVersion: number;
+              ledger: {
+                items: {
+                  entryId: string;
+                  at: string;
+                  points: number;
+                  kind: string;
+                  reason: string;
+                  sourceId: string;
+                  ruleId?: string;
+                  programVersion?: number;
+                  lots: {
+                    lotId: string;
+                    points: number;
+                    [key: string]: unknown;
+                  }[];
+                }[];
+                nextCursor: string | null;
+              };
+            };
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/loyalty/rewards": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rewards catalogue */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              items: {
+                rewardId: string;
+                name: string;
+                cost: number;
+                stock?: number;
+                validFrom?: string;
+                validUntil?: string;
+                active: boolean;
+                createdAt: string;
+                updatedAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a reward (name, cost in points, stock, validity) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            name: string;
+            cost: number;
+            stock?: number;
+            validFrom?: string;
+            validUntil?: string;
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              rewardId: string;
+              name: string;
+              cost: number;
+              stock?: number;
+              validFrom?: string;
+              validUntil?: string;
+              active: boolean;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/loyalty/rewards/{rewardId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One reward, with the stock left */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          rewardId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              rewardId: string;
+              name: string;
+              cost: number;
+              stock?: number;
+              validFrom?: string;
+              validUntil?: string;
+              active: boolean;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Replace a reward (name, cost, stock, validity, active) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          rewardId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            name: string;
+            cost: number;
+            stock?: number;
+            validFrom?: string;
+            validUntil?: string;
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              rewardId: string;
+              name: string;
+              cost: number;
+              stock?: number;
+              validFrom?: string;
+              validUntil?: string;
+              active: boolean;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Retire a reward (kept inactive: redemptions name it) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          rewardId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              rewardId: string;
+              name: string;
+              cost: number;
+              stock?: number;
+              validFrom?: string;
+              validUntil?: string;
+              active: boolean;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/customers/{customerId}/loyalty/redemptions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Redeem a reward (Idempotency-Key required): never below zero points or stock; 409 with the balance when short */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          customerId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            rewardId: string;
+          };
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              redemptionId: string;
+              customerId: string;
+              rewardId: string;
+              points: number;
+              status: "completed" | "cancelled";
+              at: string;
+              cancelledAt?: string;
+              draws: {
+                lotId: string;
+                points: number;
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/customers/{customerId}/loyalty/redemptions/{redemptionId}/cancel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a redemption: the same lots come back with their original expiry, and the unit of stock; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          customerId: string;
+          redemptionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": {
+              redemptionId: string;
+              customerId: string;
+              rewardId: string;
+              points: number;
+              status: "completed" | "cancelled";
+              at: string;
+              cancelledAt?: string;
+              draws: {
+                lotId: string;
+                points: number;
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's campaigns in one status, newest first (one Query) */
+    get: {
+      parameters: {
+        query: {
+          status: "draft" | "submitted" | "approved" | "rejected" | "scheduled" | "running" | "completed" | "cancelled" | "measured";
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CampaignPage"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a draft campaign from a brief (objective, segment, channels, schedule, KPI, budget); strategy and creative optional */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CampaignCreate"];
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Campaign"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A campaign document: brief, strategy, creative, comments, status, approval and run */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Campaign"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Edit name, brief, strategy or creative: a new version; a submitted or approved campaign goes back to draft (approval again) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CampaignEdit"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Campaign"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/history": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version: who changed what, when, and the status it left */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CampaignHistory"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/comments": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Comment on the campaign (a new version) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CampaignComment"];
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Campaign"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/submit": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a draft (or rejected) campaign for approval */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Campaign"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/approve": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a submitted campaign: an approver other than its author and submitter (four eyes) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Campaign"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/reject": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a submitted campaign with a reason: an approver other than its author and submitter */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CampaignReject"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Campaign"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/launch": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Schedule an approved campaign at `at` (now when absent) and start its state machine; publishes CampaignLaunched */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CampaignLaunch"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Campaign"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/cancel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a scheduled or running campaign: the run stops at its next page; answers how many messages went out */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CampaignCancelled"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/results": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Audience, skips by reason, sent, delivered, conversions and revenue per variant and holdout; uplift with its test and p-value; cost and ROI */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CampaignResults"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/settings/campaigns": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Campaign settings: frequency cap across campaigns, quiet hours, channel fees */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CampaignSettings"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Replace the campaign settings */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CampaignSettings"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CampaignSettings"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/costs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's cloud and channel cost for a period, grouped by day, feature, campaign, service or function: amount, the units behind it and the prices used. With `Accept: text/csv`, the same figures as CSV. */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          groupBy?: "day" | "feature" | "campaign" | "service" | "function";
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CostReport"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/costs/unit": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Unit costs for a period: per 1,000 social events, per order, per message, per active customer per month, per campaign recipient, each with its basis. With `Accept: text/csv`, the same figures as CSV. */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["UnitCosts"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/costs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A campaign's cloud cost and channel fees (default: the last 93 days), for its ROI. With `Accept: text/csv`, the same figures as CSV. */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CampaignCosts"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/budgets": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's budgets (monthly, and per campaign) with the spend so far and the thresholds reached */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["BudgetPage"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Set the monthly budget of the tenant or the budget of a campaign, with thresholds (default 50/80/100 %); each publishes BudgetThresholdReached once */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BudgetInput"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["BudgetStatus"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/operator/costs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Costs across every tenant (chargeback), grouped by tenant by default: the deployment's operator only, never a tenant token. With `Accept: text/csv`, the same figures as CSV. */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          groupBy?: "day" | "feature" | "campaign" | "service" | "function" | "tenant";
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CostReport"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/operator/reconciliations": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import an AWS Data Exports file (CUR 2.0 or FOCUS 1.x CSV; S3 in AWS, a path locally): each service's billed cost shared out to tenants by metered units, unmetered storage by total cost, drift per service; the days become reconciled */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ReconciliationRequest"];
+        };
+      };
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Reconciliation"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 
 export interface components {
@@ -2389,200 +5439,270 @@ export interface components {
         details?: unknown;
       };
     };
-    Identity: {
-      channel: string;
-      externalId: string;
-      handle?: string;
-      name?: string;
-      firstSeenAt: string;
-    };
-    PostalAddress: {
-      line1?: string;
-      line2?: string;
-      city?: string;
-      region?: string;
-      postalCode?: string;
-      country?: string;
-    };
-    Customer: {
+    AuditEntry: {
       id: string;
-      stage: "prospect" | "lead" | "customer" | "repeat" | "loyal" | "advocate";
-      displayName?: string;
-      registeredAt?: string;
-      registeredVia?: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web" | "email" | "sms";
-      registrationSource?: string;
-      tags?: string[];
-      locale?: string;
-      address?: components["schemas"]["PostalAddress"];
-      birthday?: string;
-      suppressed?: {
-        at: string;
+      at: string;
+      actor: string;
+      action: string;
+      targetId: string;
+      targetType?: string;
+      details: {
+        [key: string]: string | number | boolean | null | string[];
       };
-      identities: components["schemas"]["Identity"][];
-      activity: {
-        lastInteractionAt?: string;
-        interactionsByChannel: {
-          [key: string]: number;
+    };
+    AuditPage: {
+      items: components["schemas"]["AuditEntry"][];
+      nextCursor: string | null;
+    };
+    CampaignCreate: {
+      name: string;
+      brief: {
+        objective: string;
+        segmentId: string;
+        channels: ("email" | "sms" | "whatsapp")[];
+        schedule?: {
+          at?: string;
         };
+        kpi: string;
+        budget: {
+          amount: string;
+          currency: string;
+        };
+        attributionDays: number;
+        holdoutPercent: number;
       };
+      strategy?: string;
+      creative?: {
+        variants: {
+          id: string;
+          channel: "email" | "sms" | "whatsapp";
+          weight: number;
+          subject?: string;
+          body: string;
+          whatsappTemplate?: {
+            name: string;
+            language: string;
+          };
+        }[];
+      };
+    };
+    CampaignEdit: {
+      name?: string;
+      brief?: {
+        objective: string;
+        segmentId: string;
+        channels: ("email" | "sms" | "whatsapp")[];
+        schedule?: {
+          at?: string;
+        };
+        kpi: string;
+        budget: {
+          amount: string;
+          currency: string;
+        };
+        attributionDays: number;
+        holdoutPercent: number;
+      };
+      strategy?: string;
+      creative?: {
+        variants: {
+          id: string;
+          channel: "email" | "sms" | "whatsapp";
+          weight: number;
+          subject?: string;
+          body: string;
+          whatsappTemplate?: {
+            name: string;
+            language: string;
+          };
+        }[];
+      };
+      expectedVersion?: number;
+    };
+    CampaignComment: {
+      text: string;
+    };
+    CampaignReject: {
+      reason: string;
+    };
+    CampaignLaunch: {
+      at?: string;
+    };
+    Campaign: {
+      id: string;
+      name: string;
+      status: "draft" | "submitted" | "approved" | "rejected" | "scheduled" | "running" | "completed" | "cancelled" | "measured";
+      version: number;
+      brief: {
+        objective: string;
+        segmentId: string;
+        channels: ("email" | "sms" | "whatsapp")[];
+        schedule?: {
+          at?: string;
+        };
+        kpi: string;
+        budget: {
+          amount: string;
+          currency: string;
+        };
+        attributionDays: number;
+        holdoutPercent: number;
+      };
+      strategy?: string;
+      creative?: {
+        variants: {
+          id: string;
+          channel: "email" | "sms" | "whatsapp";
+          weight: number;
+          subject?: string;
+          body: string;
+          whatsappTemplate?: {
+            name: string;
+            language: string;
+          };
+        }[];
+      };
+      comments: {
+        id: string;
+        at: string;
+        by: string;
+        text: string;
+      }[];
+      createdBy: string;
       createdAt: string;
       updatedAt: string;
-      consent?: components["schemas"]["ConsentSummary"];
-      knowledge?: components["schemas"]["CustomerKnowledge"];
+      submittedBy?: string;
+      approval?: {
+        by: string;
+        at: string;
+        version: number;
+      };
+      rejection?: {
+        by: string;
+        at: string;
+        reason: string;
+      };
+      run?: {
+        scheduledAt: string;
+        launchedBy: string;
+        executionId?: string;
+        cancelledBy?: string;
+        completedAt?: string;
+        stopReason?: string;
+      };
     };
-    Interaction: {
-      id: string;
-      channel: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web" | "email" | "sms";
-      kind: "comment" | "mention" | "like" | "follow" | "share" | "dm" | "review" | "survey" | "quiz" | "video_view" | "content" | "newsletter_signup" | "game" | "referral";
-      externalId: string;
-      accountId?: string;
-      text?: string;
-      sentiment?: number;
-      intent?: "complaint" | "question" | "praise" | "purchase_intent" | "other";
-      postId?: string;
-      parentId?: string;
-      occurredAt: string;
-    };
-    TimelineItem: {
-      type: string;
-      occurredAt: string;
-      [key: string]: unknown;
-    };
-    TimelinePage: {
-      items: components["schemas"]["TimelineItem"][];
+    CampaignPage: {
+      items: components["schemas"]["Campaign"][];
       nextCursor: string | null;
     };
-    CustomerPage: {
-      items: components["schemas"]["Customer"][];
-      nextCursor: string | null;
-    };
-    CustomerRegistration: {
-      email?: string;
-      phone?: string;
-      name?: string;
-      externalIds?: {
-        channel: ("facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web") | "anonymous";
-        externalId: string;
+    CampaignHistory: {
+      items: {
+        version: number;
+        at: string;
+        by: string;
+        action: string;
+        changed: string[];
+        status: "draft" | "submitted" | "approved" | "rejected" | "scheduled" | "running" | "completed" | "cancelled" | "measured";
       }[];
-      source?: string;
-      locale?: string;
-      tags?: string[];
-      birthday?: string;
-      address?: components["schemas"]["PostalAddress"];
+      nextCursor: null;
     };
-    CustomerPatch: {
-      displayName?: string | null;
-      tags?: string[] | null;
-      locale?: string | null;
-      address?: components["schemas"]["PostalAddress"] | null;
-      birthday?: string | null;
+    CampaignCancelled: {
+      campaign: components["schemas"]["Campaign"];
+      sent: number;
     };
-    ConnectionUpdate: {
-      accountIds?: string[];
-      secrets?: {
-        appSecret?: string;
-        verifyToken?: string;
+    CampaignResults: {
+      campaignId: string;
+      status: "draft" | "submitted" | "approved" | "rejected" | "scheduled" | "running" | "completed" | "cancelled" | "measured";
+      audience: number;
+      skipped: {
+        [key: string]: number;
       };
-      rotation: "replace" | "add";
-    } | {
-      accountIds?: string[];
-      secrets?: {
-        appSecret?: string;
-        verifyToken?: string;
+      deferred: number;
+      sent: number;
+      failed: number;
+      delivered: number;
+      unsubscribed: number;
+      conversions: number;
+      revenue: {
+        amount: string;
+        currency: string;
       };
-      rotation: "replace" | "add";
-    } | {
-      accountIds?: string[];
-      secrets?: {
-        appSecret?: string;
-        verifyToken?: string;
-      };
-      rotation: "replace" | "add";
-    } | {
-      accountIds?: string[];
-      secrets?: {
-        consumerSecret: string;
-      };
-      rotation: "replace" | "add";
-    } | {
-      accountIds?: string[];
-      watchedChannelIds?: string[];
-      secrets?: {
-        secret: string;
-      };
-      rotation: "replace" | "add";
-    } | {
-      secrets?: {
-        secret: string;
-      };
-      rotation: "replace" | "add";
-    } | {
-      secrets?: {
-        secret: string;
-      };
-      rotation: "replace" | "add";
-    } | {
-      secrets?: {
-        secret: string;
-      };
-      rotation: "replace" | "add";
-    };
-    SecretRetirement: {
-      keep: "newest" | "oldest";
-      field?: string;
-    };
-    Connection: {
-      channel: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "events";
-      accountIds: string[];
-      watchedChannelIds?: string[];
-      secretGroup: "meta" | "x" | "youtube" | "shopify" | "woocommerce" | "events";
-      secrets: {
+      variants: {
         [key: string]: {
-          active: number;
-          addedAt: (string | null)[];
+          recipients: number;
+          sent: number;
+          delivered: number;
+          unsubscribed: number;
+          conversions: number;
+          conversionRate: number;
+          revenue: {
+            amount: string;
+            currency: string;
+          };
         };
       };
+      holdout: {
+        recipients: number;
+        sent: number;
+        delivered: number;
+        unsubscribed: number;
+        conversions: number;
+        conversionRate: number;
+        revenue: {
+          amount: string;
+          currency: string;
+        };
+      };
+      uplift: {
+        test: string;
+        absolute: number;
+        confidenceInterval95: [number, number];
+        zScore: number;
+        pValue: number;
+        significant: boolean;
+      } | null;
+      winner: {
+        variant: string;
+        test: string;
+        pValue: number;
+      } | null;
+      cost: {
+        channelFees: {
+          amount: string;
+          currency: string;
+        };
+        cloud: {
+          amount: string;
+          currency: string;
+        } | null;
+        total: {
+          amount: string;
+          currency: string;
+        };
+      };
+      roi: number | null;
+      attributionDays: number;
+      stopReason: string | null;
     };
-    ConnectionPage: {
-      items: components["schemas"]["Connection"][];
-      nextCursor: string | null;
-    };
-    CustomerMergeRequest: {
-      mergeWith: string;
-      reason?: string;
-    };
-    CustomerMerge: {
-      survivorId: string;
-      mergedId: string;
-      reason: string;
-      mergedAt: string;
-      status: "completed" | "in_progress";
-    };
-    MergedCustomerPointer: {
-      id: string;
-      mergedInto: string;
-    };
-    NewsroomItem: {
-      id: string;
-      channel: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web" | "email" | "sms";
-      kind: "comment" | "mention" | "like" | "follow" | "share" | "dm" | "review" | "survey" | "quiz" | "video_view" | "content" | "newsletter_signup" | "game" | "referral";
-      externalId: string;
-      accountId?: string;
-      text?: string;
-      sentiment?: number;
-      intent?: "complaint" | "question" | "praise" | "purchase_intent" | "other";
-      postId?: string;
-      parentId?: string;
-      occurredAt: string;
-      customerId: string;
-    };
-    NewsroomPage: {
-      items: components["schemas"]["NewsroomItem"][];
-      nextCursor: string | null;
+    CampaignSettings: {
+      frequencyCap: {
+        maxMessages: number;
+        windowHours: number;
+      };
+      quietHours: {
+        start: string;
+        end: string;
+        timeZone: string;
+      } | null;
+      channelFees: {
+        email: string;
+        sms: string;
+        whatsapp: string;
+      };
     };
     ConsentChangeRequest: {
       channel?: "email" | "sms" | "whatsapp" | "facebook" | "instagram" | "x" | "all";
-      purpose: "marketing" | "social_profiling";
+      purpose: "marketing" | "social_profiling" | "loyalty";
       status: "granted" | "withdrawn";
       source: string | {
         kind: "form" | "social_plugin" | "in_store" | "api" | "import" | "other";
@@ -2599,7 +5719,7 @@ export interface components {
     ConsentRecord: {
       id: string;
       customerId: string;
-      purpose: "marketing" | "social_profiling";
+      purpose: "marketing" | "social_profiling" | "loyalty";
       channel: "email" | "sms" | "whatsapp" | "facebook" | "instagram" | "x" | "all";
       status: "granted" | "withdrawn" | "pending";
       at: string;
@@ -2622,7 +5742,7 @@ export interface components {
       confirmsRecordId?: string;
     };
     ConsentState: {
-      purpose: "marketing" | "social_profiling";
+      purpose: "marketing" | "social_profiling" | "loyalty";
       channel: "email" | "sms" | "whatsapp" | "facebook" | "instagram" | "x" | "all";
       status: "granted" | "withdrawn" | "pending";
       at: string;
@@ -2636,7 +5756,7 @@ export interface components {
     };
     ConsentConfirmed: {
       confirmed: true;
-      purpose: "marketing" | "social_profiling";
+      purpose: "marketing" | "social_profiling" | "loyalty";
       channel: "email" | "sms" | "whatsapp" | "facebook" | "instagram" | "x" | "all";
       confirmedAt: string;
     };
@@ -2652,38 +5772,14 @@ export interface components {
       method: "POST";
       message: string;
     };
-    AuditEntry: {
-      id: string;
-      at: string;
-      actor: string;
-      action: string;
-      targetId: string;
-      targetType?: string;
-      details: {
-        [key: string]: string | number | boolean | null | string[];
-      };
-    };
-    AuditPage: {
-      items: components["schemas"]["AuditEntry"][];
-      nextCursor: string | null;
-    };
-    MetaWebhookReceipt: {
-      received: number;
-      recorded: number;
-      duplicates: number;
-      amended?: number;
-      amendedUnknown?: number;
-      statuses?: {
-        advanced: number;
-        unchanged: number;
-        unknown: number;
-      };
-      ignored?: number;
-      unattributed?: number;
-      unsupported?: number;
-    };
     ConsentSummary: {
       social_profiling?: {
+        status: "granted" | "withdrawn" | "pending";
+        at: string;
+        recordId?: string;
+        confirmedAt?: string;
+      };
+      loyalty?: {
         status: "granted" | "withdrawn" | "pending";
         at: string;
         recordId?: string;
@@ -2805,6 +5901,402 @@ export interface components {
       channels: string[];
       tier: string | null;
     };
+    KnowledgeSettingsInput: {
+      currency?: string;
+      brandKeywords: string[];
+      competitorKeywords: string[];
+      categorySpendEstimate?: {
+        amount: string;
+        currency: string;
+      };
+      expectedLifetimeYears: number;
+    };
+    KnowledgeSettings: {
+      currency?: string;
+      brandKeywords: string[];
+      competitorKeywords: string[];
+      categorySpendEstimate?: {
+        amount: string;
+        currency: string;
+      };
+      expectedLifetimeYears: number;
+      updatedAt?: string;
+    };
+    KnowledgeJob: {
+      jobId: string;
+      reason: "recompute" | "segment";
+      segmentId?: string;
+      status: "running" | "done";
+      partitions: number;
+      done: number;
+      startedAt: string;
+      finishedAt?: string;
+    };
+    KnowledgeStats: {
+      computedAt: string | null;
+      customers: number;
+      rfm: {
+        recency: string[];
+        frequency: number[];
+        monetary: string[];
+        currency: string;
+        buyers: number;
+        computedAt: string;
+      } | null;
+      voice: {
+        total: number;
+        customers: number;
+      };
+    };
+    Recommendation: {
+      productId: string;
+      kind: "cross-sell" | "up-sell";
+      score: number;
+      price: {
+        amount: string;
+        currency: string;
+      } | null;
+      because: {
+        productId: string;
+        customers: number;
+        buyers: number;
+        confidence: number;
+      }[];
+    };
+    RecommendationPage: {
+      items: components["schemas"]["Recommendation"][];
+      nextCursor: null;
+      basedOn: string[];
+    };
+    Identity: {
+      channel: string;
+      externalId: string;
+      handle?: string;
+      name?: string;
+      firstSeenAt: string;
+    };
+    PostalAddress: {
+      line1?: string;
+      line2?: string;
+      city?: string;
+      region?: string;
+      postalCode?: string;
+      country?: string;
+    };
+    Customer: {
+      id: string;
+      stage: "prospect" | "lead" | "customer" | "repeat" | "loyal" | "advocate";
+      displayName?: string;
+      givenName?: string;
+      familyName?: string;
+      registeredAt?: string;
+      registeredVia?: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web" | "email" | "sms";
+      registrationSource?: string;
+      tags?: string[];
+      locale?: string;
+      address?: components["schemas"]["PostalAddress"];
+      birthday?: string;
+      suppressed?: {
+        at: string;
+      };
+      identities: components["schemas"]["Identity"][];
+      activity: {
+        lastInteractionAt?: string;
+        interactionsByChannel: {
+          [key: string]: number;
+        };
+      };
+      createdAt: string;
+      updatedAt: string;
+      consent?: components["schemas"]["ConsentSummary"];
+      knowledge?: components["schemas"]["CustomerKnowledge"];
+    };
+    Interaction: {
+      id: string;
+      channel: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web" | "email" | "sms";
+      kind: "comment" | "mention" | "like" | "follow" | "share" | "dm" | "review" | "survey" | "quiz" | "video_view" | "content" | "newsletter_signup" | "game" | "referral";
+      externalId: string;
+      accountId?: string;
+      text?: string;
+      sentiment?: number;
+      intent?: "complaint" | "question" | "praise" | "purchase_intent" | "other";
+      postId?: string;
+      parentId?: string;
+      occurredAt: string;
+    };
+    TimelineItem: {
+      type: string;
+      occurredAt: string;
+      [key: string]: unknown;
+    };
+    TimelinePage: {
+      items: components["schemas"]["TimelineItem"][];
+      nextCursor: string | null;
+    };
+    CustomerPage: {
+      items: components["schemas"]["Customer"][];
+      nextCursor: string | null;
+    };
+    CustomerRegistration: {
+      email?: string;
+      phone?: string;
+      displayName?: string;
+      givenName?: string;
+      familyName?: string;
+      externalIds?: {
+        channel: ("facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web") | "anonymous";
+        externalId: string;
+      }[];
+      source?: string;
+      referralCode?: string;
+      locale?: string;
+      tags?: string[];
+      birthday?: string;
+      address?: components["schemas"]["PostalAddress"];
+    };
+    CustomerPatch: {
+      displayName?: string | null;
+      givenName?: string | null;
+      familyName?: string | null;
+      tags?: string[] | null;
+      locale?: string | null;
+      address?: components["schemas"]["PostalAddress"] | null;
+      birthday?: string | null;
+    };
+    CustomerMergeRequest: {
+      mergeWith: string;
+      reason?: string;
+    };
+    CustomerMerge: {
+      survivorId: string;
+      mergedId: string;
+      reason: string;
+      mergedAt: string;
+      status: "completed" | "in_progress";
+    };
+    MergedCustomerPointer: {
+      id: string;
+      mergedInto: string;
+    };
+    CostReport: {
+      from: string;
+      to: string;
+      region: string;
+      currency: string;
+      groupBy: string;
+      total: {
+        amount: string;
+        exactAmount: string;
+      };
+      groups: {
+        key: string;
+        amount: string;
+        exactAmount: string;
+        units: {
+          [key: string]: string;
+        };
+        amounts: {
+          [key: string]: string;
+        };
+        prices: {
+          dimension: string;
+          service: string;
+          price: string;
+          per: string;
+          unit: string;
+          version: string;
+          source: string;
+        }[];
+      }[];
+      unpriced: {
+        dimension: string;
+        units: string;
+      }[];
+      days: {
+        [key: string]: "estimated" | "reconciled";
+      };
+      reconciled: {
+        days: number;
+        amount: string;
+        exactAmount: string;
+        drift: {
+          service: string;
+          drift: string;
+          driftPercent: string | null;
+        }[];
+      } | null;
+    };
+    ReconciliationRequest: {
+      source: string;
+    };
+    Reconciliation: {
+      format: "CUR2" | "FOCUS";
+      from: string;
+      to: string;
+      currency: string;
+      days: {
+        [key: string]: "reconciled";
+      };
+      services: {
+        day: string;
+        service: string;
+        billed: string;
+        estimated: string;
+        drift: string;
+        driftPercent: string | null;
+        rule: "metered-units" | "shared-by-total-cost";
+        shares: {
+          [key: string]: string;
+        };
+      }[];
+      tenants: {
+        [key: string]: {
+          estimated: string;
+          reconciled: string;
+          reconciledRounded: string;
+        };
+      };
+    };
+    UnitCosts: {
+      from: string;
+      to: string;
+      currency: string;
+      total: {
+        amount: string;
+        exactAmount: string;
+      };
+      perThousandSocialEvents: {
+        amount: string | null;
+        cost: string;
+        units: string;
+        basis: string;
+      };
+      perOrder: {
+        amount: string | null;
+        cost: string;
+        units: string;
+        basis: string;
+      };
+      perMessage: {
+        amount: string | null;
+        cost: string;
+        units: string;
+        basis: string;
+      };
+      perActiveCustomerMonth: {
+        amount: string | null;
+        cost: string;
+        units: string;
+        basis: string;
+      };
+      perCampaignRecipient: {
+        amount: string | null;
+        cost: string;
+        units: string;
+        basis: string;
+      };
+    };
+    CampaignCosts: {
+      campaignId: string;
+      from: string;
+      to: string;
+      currency: string;
+      cloud: {
+        amount: string;
+        exactAmount: string;
+      };
+      channelFees: {
+        amount: string;
+        exactAmount: string;
+      };
+      total: {
+        amount: string;
+        exactAmount: string;
+      };
+      recipients: string;
+      byService: {
+        key: string;
+        amount: string;
+        exactAmount: string;
+        units: {
+          [key: string]: string;
+        };
+        amounts: {
+          [key: string]: string;
+        };
+        prices: {
+          dimension: string;
+          service: string;
+          price: string;
+          per: string;
+          unit: string;
+          version: string;
+          source: string;
+        }[];
+      }[];
+    };
+    BudgetInput: {
+      scope: "tenant" | "campaign";
+      campaignId?: string;
+      amount: string;
+      currency: string;
+      thresholds: number[];
+    };
+    BudgetStatus: {
+      scope: "tenant" | "campaign";
+      campaignId?: string;
+      period: string;
+      budget: {
+        amount: string;
+        currency: string;
+      };
+      spent: {
+        amount: string;
+        exactAmount: string;
+        currency: string;
+      };
+      percent: string;
+      reached: number[];
+      exhausted: boolean;
+    };
+    BudgetPage: {
+      items: components["schemas"]["BudgetStatus"][];
+      nextCursor: string | null;
+    };
+    ErasureAccepted: {
+      requestId: string;
+      status: "pending" | "running" | "done";
+    };
+    ErasureRequest: {
+      requestId: string;
+      customerId: string;
+      status: "pending" | "running" | "done";
+      phase: string;
+      runs: number;
+      requestedAt: string;
+      startedAt?: string;
+      finishedAt?: string;
+      counts: {
+        [key: string]: number;
+      };
+    };
+    CustomerExport: {
+      format: "social-crm.customer-export.v1";
+      customerId: string;
+      exportedAt: string;
+      sections: {
+        [key: string]: {
+          [key: string]: unknown;
+        }[];
+      };
+    };
+    PrivacySettingsInput: {
+      retentionDays: number;
+    };
+    PrivacySettings: {
+      retentionDays: number;
+      updatedAt?: string;
+    };
     SegmentRule: {
       and: components["schemas"]["SegmentRule"][];
     } | {
@@ -2885,106 +6377,413 @@ export interface components {
       }[];
       nextCursor: string | null;
     };
-    KnowledgeSettingsInput: {
-      currency?: string;
-      brandKeywords: string[];
-      competitorKeywords: string[];
-      categorySpendEstimate?: {
-        amount: string;
-        currency: string;
+    TicketCreate: {
+      customerId: string;
+      channel: "facebook" | "instagram" | "whatsapp" | "x";
+      kind: "comment" | "dm";
+      externalId: string;
+      accountId?: string;
+      subject: string;
+      language?: string;
+      intent?: "complaint" | "question" | "praise" | "purchase_intent" | "other";
+      sentiment?: number;
+    };
+    TicketReplyCreate: {
+      text: string;
+    };
+    TicketNoteCreate: {
+      text: string;
+    };
+    TicketStatusChange: {
+      status: "pending_customer" | "resolved" | "reopened" | "open";
+    };
+    TicketAssignment: {
+      agentId: string | null;
+    };
+    TicketPriorityChange: {
+      priority: "urgent" | "high" | "normal" | "low";
+    };
+    Ticket: {
+      id: string;
+      customerId: string;
+      channel: string;
+      subject: string;
+      status: "open" | "pending_customer" | "resolved";
+      priority: {
+        value: "urgent" | "high" | "normal" | "low";
+        inputs: {
+          [key: string]: unknown;
+        };
+        points: {
+          [key: string]: number;
+        };
+        rule: string;
       };
-      expectedLifetimeYears: number;
-    };
-    KnowledgeSettings: {
-      currency?: string;
-      brandKeywords: string[];
-      competitorKeywords: string[];
-      categorySpendEstimate?: {
-        amount: string;
-        currency: string;
+      requirements: {
+        channel: string;
+        language: string | null;
+        intent: string | null;
+        vipTier: string | null;
       };
-      expectedLifetimeYears: number;
-      updatedAt?: string;
-    };
-    KnowledgeJob: {
-      jobId: string;
-      reason: "recompute" | "segment";
-      segmentId?: string;
-      status: "running" | "done";
-      partitions: number;
-      done: number;
-      startedAt: string;
-      finishedAt?: string;
-    };
-    KnowledgeStats: {
-      computedAt: string | null;
-      customers: number;
-      rfm: {
-        recency: string[];
-        frequency: number[];
-        monetary: string[];
-        currency: string;
-        buyers: number;
-        computedAt: string;
-      } | null;
-      voice: {
-        total: number;
-        customers: number;
+      queueId: string | null;
+      assigneeId: string | null;
+      openedAt: string;
+      updatedAt: string;
+      resolvedAt: string | null;
+      sla: {
+        priority: "urgent" | "high" | "normal" | "low";
+        policyId: string;
+        clocks: {
+          clock: "first_response" | "next_response" | "resolution";
+          id: string;
+          startedAt: string;
+          targetMinutes: number;
+          usedBusinessMs: number;
+          pausedBusinessMs: number;
+          dueAt: string | null;
+          warnAt: string | null;
+          stoppedAt: string | null;
+          status: "running" | "paused" | "met" | "breached";
+        }[];
+        nextDueAt: string | null;
+        nextAlertAt: string | null;
       };
-    };
-    Recommendation: {
-      productId: string;
-      kind: "cross-sell" | "up-sell";
-      score: number;
-      price: {
-        amount: string;
-        currency: string;
-      } | null;
-      because: {
-        productId: string;
-        customers: number;
-        buyers: number;
-        confidence: number;
+      messages: {
+        interactionId: string;
+        externalId: string;
+        kind: string;
+        text?: string;
+        removedAt?: string;
+        at: string;
+      }[];
+      replies: {
+        replyId: string;
+        by: string;
+        text: string;
+        at: string;
+        status: "sent" | "failed";
+        providerMessageId?: string;
+      }[];
+      log: {
+        [key: string]: unknown;
       }[];
     };
-    RecommendationPage: {
-      items: components["schemas"]["Recommendation"][];
-      nextCursor: null;
-      basedOn: string[];
+    TicketPage: {
+      items: components["schemas"]["Ticket"][];
+      nextCursor: string | null;
     };
-    ErasureAccepted: {
-      requestId: string;
-      status: "pending" | "running" | "done";
-    };
-    ErasureRequest: {
-      requestId: string;
-      customerId: string;
-      status: "pending" | "running" | "done";
-      phase: string;
-      runs: number;
-      requestedAt: string;
-      startedAt?: string;
-      finishedAt?: string;
-      counts: {
-        [key: string]: number;
+    ServiceQueueInput: {
+      name: string;
+      order: number;
+      skills: {
+        channels: string[];
+        languages: string[];
+        intents: string[];
+        vipTiers: string[];
+      };
+      priorities: ("urgent" | "high" | "normal" | "low")[];
+      assignment: "round_robin" | "least_loaded";
+      calendar?: {
+        timeZone: string;
+        week: {
+          sun: {
+            start: string;
+            end: string;
+          }[];
+          mon: {
+            start: string;
+            end: string;
+          }[];
+          tue: {
+            start: string;
+            end: string;
+          }[];
+          wed: {
+            start: string;
+            end: string;
+          }[];
+          thu: {
+            start: string;
+            end: string;
+          }[];
+          fri: {
+            start: string;
+            end: string;
+          }[];
+          sat: {
+            start: string;
+            end: string;
+          }[];
+        };
+        holidays: string[];
+      };
+      policy?: {
+        id: string;
+        targets: {
+          urgent: {
+            firstResponseMinutes: number;
+            nextResponseMinutes: number;
+            resolutionMinutes: number;
+          };
+          high: {
+            firstResponseMinutes: number;
+            nextResponseMinutes: number;
+            resolutionMinutes: number;
+          };
+          normal: {
+            firstResponseMinutes: number;
+            nextResponseMinutes: number;
+            resolutionMinutes: number;
+          };
+          low: {
+            firstResponseMinutes: number;
+            nextResponseMinutes: number;
+            resolutionMinutes: number;
+          };
+        };
+        warnBeforeMinutes: number;
       };
     };
-    CustomerExport: {
-      format: "social-crm.customer-export.v1";
-      customerId: string;
-      exportedAt: string;
-      sections: {
+    ServiceQueue: {
+      id: string;
+      name: string;
+      order: number;
+      skills: {
+        channels: string[];
+        languages: string[];
+        intents: string[];
+        vipTiers: string[];
+      };
+      priorities: ("urgent" | "high" | "normal" | "low")[];
+      assignment: "round_robin" | "least_loaded";
+      updatedAt: string;
+    };
+    ServiceQueuePage: {
+      items: components["schemas"]["ServiceQueue"][];
+      nextCursor: string | null;
+    };
+    ServiceAgentInput: {
+      name: string;
+      userId?: string;
+      queues: string[];
+      skills: {
+        channels: string[];
+        languages: string[];
+        intents: string[];
+        vipTiers: string[];
+      };
+      capacity: number;
+      status: "online" | "away" | "offline";
+    };
+    ServiceAgentPatch: {
+      status?: "online" | "away" | "offline";
+      capacity?: number;
+    };
+    ServiceAgent: {
+      id: string;
+      name: string;
+      queues: string[];
+      skills: {
+        channels: string[];
+        languages: string[];
+        intents: string[];
+        vipTiers: string[];
+      };
+      capacity: number;
+      status: "online" | "away" | "offline";
+      openTickets: number;
+      lastAssignedAt: string | null;
+      updatedAt: string;
+    };
+    ServiceAgentPage: {
+      items: components["schemas"]["ServiceAgent"][];
+      nextCursor: string | null;
+    };
+    ServiceSettings: {
+      sentimentThreshold: number;
+      calendar: {
+        timeZone: string;
+        week: {
+          sun: {
+            start: string;
+            end: string;
+          }[];
+          mon: {
+            start: string;
+            end: string;
+          }[];
+          tue: {
+            start: string;
+            end: string;
+          }[];
+          wed: {
+            start: string;
+            end: string;
+          }[];
+          thu: {
+            start: string;
+            end: string;
+          }[];
+          fri: {
+            start: string;
+            end: string;
+          }[];
+          sat: {
+            start: string;
+            end: string;
+          }[];
+        };
+        holidays: string[];
+      };
+      policy: {
+        id: string;
+        targets: {
+          urgent: {
+            firstResponseMinutes: number;
+            nextResponseMinutes: number;
+            resolutionMinutes: number;
+          };
+          high: {
+            firstResponseMinutes: number;
+            nextResponseMinutes: number;
+            resolutionMinutes: number;
+          };
+          normal: {
+            firstResponseMinutes: number;
+            nextResponseMinutes: number;
+            resolutionMinutes: number;
+          };
+          low: {
+            firstResponseMinutes: number;
+            nextResponseMinutes: number;
+            resolutionMinutes: number;
+          };
+        };
+        warnBeforeMinutes: number;
+      };
+    };
+    ServiceReport: {
+      from: string | null;
+      to: string | null;
+      queues: {
+        id: string;
+        opened: number;
+        resolved: number;
+        medianFirstResponseBusinessMinutes: number | null;
+        medianResolutionBusinessMinutes: number | null;
+        slaMetPercent: number | null;
+      }[];
+      agents: {
+        id: string;
+        opened: number;
+        resolved: number;
+        medianFirstResponseBusinessMinutes: number | null;
+        medianResolutionBusinessMinutes: number | null;
+        slaMetPercent: number | null;
+      }[];
+    };
+    ConnectionUpdate: {
+      accountIds?: string[];
+      secrets?: {
+        appSecret?: string;
+        verifyToken?: string;
+      };
+      rotation: "replace" | "add";
+    } | {
+      accountIds?: string[];
+      secrets?: {
+        appSecret?: string;
+        verifyToken?: string;
+      };
+      rotation: "replace" | "add";
+    } | {
+      accountIds?: string[];
+      secrets?: {
+        appSecret?: string;
+        verifyToken?: string;
+      };
+      rotation: "replace" | "add";
+    } | {
+      accountIds?: string[];
+      secrets?: {
+        consumerSecret: string;
+      };
+      rotation: "replace" | "add";
+    } | {
+      accountIds?: string[];
+      watchedChannelIds?: string[];
+      secrets?: {
+        secret: string;
+      };
+      rotation: "replace" | "add";
+    } | {
+      secrets?: {
+        secret: string;
+      };
+      rotation: "replace" | "add";
+    } | {
+      secrets?: {
+        secret: string;
+      };
+      rotation: "replace" | "add";
+    } | {
+      secrets?: {
+        secret: string;
+      };
+      rotation: "replace" | "add";
+    };
+    SecretRetirement: {
+      keep: "newest" | "oldest";
+      field?: string;
+    };
+    Connection: {
+      channel: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "events";
+      accountIds: string[];
+      watchedChannelIds?: string[];
+      secretGroup: "meta" | "x" | "youtube" | "shopify" | "woocommerce" | "events";
+      secrets: {
         [key: string]: {
-          [key: string]: unknown;
-        }[];
+          active: number;
+          addedAt: (string | null)[];
+        };
       };
     };
-    PrivacySettingsInput: {
-      retentionDays: number;
+    ConnectionPage: {
+      items: components["schemas"]["Connection"][];
+      nextCursor: string | null;
     };
-    PrivacySettings: {
-      retentionDays: number;
-      updatedAt?: string;
+    NewsroomItem: {
+      id: string;
+      channel: "facebook" | "instagram" | "whatsapp" | "x" | "youtube" | "shopify" | "woocommerce" | "web" | "email" | "sms";
+      kind: "comment" | "mention" | "like" | "follow" | "share" | "dm" | "review" | "survey" | "quiz" | "video_view" | "content" | "newsletter_signup" | "game" | "referral";
+      externalId: string;
+      accountId?: string;
+      text?: string;
+      sentiment?: number;
+      intent?: "complaint" | "question" | "praise" | "purchase_intent" | "other";
+      postId?: string;
+      parentId?: string;
+      occurredAt: string;
+      customerId: string;
+    };
+    NewsroomPage: {
+      items: components["schemas"]["NewsroomItem"][];
+      nextCursor: string | null;
+    };
+    MetaWebhookReceipt: {
+      received: number;
+      recorded: number;
+      duplicates: number;
+      amended?: number;
+      amendedUnknown?: number;
+      statuses?: {
+        advanced: number;
+        unchanged: number;
+        unknown: number;
+      };
+      ignored?: number;
+      unattributed?: number;
+      unsupported?: number;
     };
   };
 }

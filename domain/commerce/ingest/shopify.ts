@@ -84,6 +84,8 @@ export type ShopifyOrder = z.infer<typeof ShopifyOrder>;
 const PAID = new Set(['paid', 'partially_refunded', 'refunded']);
 
 const nameOf = (first?: string | null, last?: string | null) => [first, last].filter((p) => p && p.trim()).join(' ').trim() || undefined;
+/** The store's first and last names as the record keeps them (given, family), beside the display name. */
+const namesOf = (first?: string | null, last?: string | null) => ({ ...(first?.trim() && { givenName: first.trim() }), ...(last?.trim() && { familyName: last.trim() }) });
 
 /** Shop customer id first, then the e-mails and phones the payload proves (unusable phones are left out). */
 function buyerIdentities(customer: ShopifyCustomer | null | undefined, order?: ShopifyOrder): IdentityInput[] {
@@ -139,7 +141,7 @@ export function shopifyOrderSnapshot(order: ShopifyOrder): OrderSnapshot {
     store: 'shopify',
     orderId: order.id,
     ...(order.name ? { orderNumber: order.name } : {}),
-    buyer: { identities: buyerIdentities(order.customer, order), ...(name !== undefined && { name }) },
+    buyer: { identities: buyerIdentities(order.customer, order), ...(name !== undefined && { name }), ...namesOf(order.customer?.first_name, order.customer?.last_name) },
     total,
     lineItems,
     placedAt: order.created_at,
@@ -158,9 +160,9 @@ export function shopifyRefundNotice(refund: ShopifyRefund): RefundNotice | undef
 }
 
 /** customers/create and customers/update: who the person is. */
-export function shopifyPerson(customer: ShopifyCustomer): { identities: IdentityInput[]; name?: string } {
+export function shopifyPerson(customer: ShopifyCustomer): { identities: IdentityInput[]; name?: string; givenName?: string; familyName?: string } {
   const name = nameOf(customer.first_name, customer.last_name);
-  return { identities: buyerIdentities(customer), ...(name !== undefined && { name }) };
+  return { identities: buyerIdentities(customer), ...(name !== undefined && { name }), ...namesOf(customer.first_name, customer.last_name) };
 }
 
 /**

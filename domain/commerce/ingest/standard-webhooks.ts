@@ -76,6 +76,10 @@ export const WebPerson = z
     email: z.string().trim().email().max(254).optional(),
     phone: z.string().trim().min(3).max(32).optional().describe('international format, e.g. +34600111222'),
     anonymousId: Id.optional().describe('the anonymous cookie id (identity channel anonymous)'),
+    givenName: z.string().trim().min(1).max(100).optional(),
+    familyName: z.string().trim().min(1).max(100).optional(),
+    displayName: z.string().trim().min(1).max(200).optional(),
+    /** The display name under its older name; `displayName` wins when both come. */
     name: z.string().trim().min(1).max(200).optional(),
   })
   .refine((p) => Boolean(p.userId ?? p.email ?? p.phone ?? p.anonymousId), 'give userId, email, phone or anonymousId');
@@ -93,6 +97,10 @@ export const WEB_EVENTS = {
       email: z.string().trim().email().max(254).optional(),
       phone: z.string().trim().min(3).max(32).optional(),
       anonymousId: Id.optional(),
+      givenName: z.string().trim().min(1).max(100).optional(),
+      familyName: z.string().trim().min(1).max(100).optional(),
+      displayName: z.string().trim().min(1).max(200).optional(),
+      /** The display name under its older name; `displayName` wins when both come. */
       name: z.string().trim().min(1).max(200).optional(),
       locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
       source: z.string().trim().min(1).max(100).optional(),
@@ -173,11 +181,17 @@ export function webIdentities(person: { userId?: string; email?: string; phone?:
   ];
 }
 
+/** The names a site sends: the display name (`displayName`, or `name` as older senders call it), given and family. */
+function webNames(p: { displayName?: string | undefined; name?: string | undefined; givenName?: string | undefined; familyName?: string | undefined }) {
+  const name = p.displayName ?? p.name;
+  return { ...(name !== undefined && { name }), ...(p.givenName !== undefined && { givenName: p.givenName }), ...(p.familyName !== undefined && { familyName: p.familyName }) };
+}
+
 export function webSignup(data: WebEventData<'customer.registered'>): Signup {
   return {
     via: 'web',
     identities: webIdentities(data),
-    ...(data.name !== undefined && { name: data.name }),
+    ...webNames(data),
     ...(data.locale !== undefined && { profile: { locale: data.locale } }),
     ...(data.source !== undefined && { source: data.source }),
     ...(data.referralCode && { referralCode: data.referralCode }),
@@ -198,7 +212,7 @@ export function webOrderSnapshot(data: WebEventData<'order.placed'>, fallbackTim
     store: 'web',
     orderId: data.orderId,
     ...(data.orderNumber !== undefined && { orderNumber: data.orderNumber }),
-    buyer: { identities: webIdentities(data.customer), ...(data.customer.name !== undefined && { name: data.customer.name }) },
+    buyer: { identities: webIdentities(data.customer), ...webNames(data.customer) },
     total: data.total,
     lineItems: data.lineItems,
     placedAt,
@@ -240,7 +254,7 @@ export function webAction(type: ActionType, data: WebEventData<ActionType>, webh
     kind,
     externalId: webhookId,
     person: webIdentities(data.person),
-    ...(data.person.name !== undefined && { name: data.person.name }),
+    ...(webNames(data.person).name !== undefined && { name: webNames(data.person).name }),
     ...(typeof subjectId === 'string' && { subjectId }),
     ...(text !== undefined && text.trim() !== '' && { text }),
     occurredAt: data.occurredAt ?? fallbackTime,

@@ -65,6 +65,8 @@ export type WooCustomer = z.infer<typeof WooCustomer>;
 const PAID = new Set(['processing', 'completed', 'refunded']);
 
 const nameOf = (first?: string | null, last?: string | null) => [first, last].filter((p) => p && p.trim()).join(' ').trim() || undefined;
+/** The store's first and last names as the record keeps them (given, family), beside the display name. */
+const namesOf = (first?: string | null, last?: string | null) => ({ ...(first?.trim() && { givenName: first.trim() }), ...(last?.trim() && { familyName: last.trim() }) });
 
 /** The registered customer's Woo id (0 is a guest), then the billing e-mail and phone (unusable phones left out). */
 function identities(customerId: string, contact: { email?: string | null; phone?: string | null }): IdentityInput[] {
@@ -93,7 +95,7 @@ export function wooOrderSnapshot(order: WooOrder): OrderSnapshot {
     store: 'woocommerce',
     orderId: order.id,
     ...(order.number != null && order.number !== '' && { orderNumber: String(order.number) }),
-    buyer: { identities: identities(order.customer_id, billing), ...(name !== undefined && { name }) },
+    buyer: { identities: identities(order.customer_id, billing), ...(name !== undefined && { name }), ...namesOf(billing.first_name, billing.last_name) },
     total: { amount: order.total, currency },
     lineItems,
     placedAt: order.date_created_gmt,
@@ -106,10 +108,10 @@ export function wooOrderSnapshot(order: WooOrder): OrderSnapshot {
   };
 }
 
-export function wooPerson(customer: WooCustomer): { identities: IdentityInput[]; name?: string } {
+export function wooPerson(customer: WooCustomer): { identities: IdentityInput[]; name?: string; givenName?: string; familyName?: string } {
   const name = nameOf(customer.first_name, customer.last_name);
   const contact = { email: customer.email ?? customer.billing?.email, phone: customer.billing?.phone };
-  return { identities: identities(customer.id, contact), ...(name !== undefined && { name }) };
+  return { identities: identities(customer.id, contact), ...(name !== undefined && { name }), ...namesOf(customer.first_name, customer.last_name) };
 }
 
 /** Resource id + date_modified_gmt: what one state of the resource is (Woo's delivery id is not stable). */

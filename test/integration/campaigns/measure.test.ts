@@ -65,7 +65,7 @@ describe('campaign results', () => {
 
   it('counts a WhatsApp delivery status of a campaign message as delivered', async () => {
     const { marketer } = clients(rt, acme);
-    const person = await marketer('/v1/customers', { method: 'POST', body: JSON.stringify({ phone: '+34600999001', name: 'Ana Wa', tags: ['wa'] }) });
+    const person = await marketer('/v1/customers', { method: 'POST', body: JSON.stringify({ phone: '+34600999001', givenName: 'Ana', familyName: 'Wa', tags: ['wa'] }) });
     expect(person.status).toBe(201);
     await marketer(`/v1/customers/${person.body.id}/consents`, { method: 'POST', body: JSON.stringify({ purpose: 'marketing', channel: 'whatsapp', status: 'granted', source: 'https://shop.example/wa' }) });
     const seg = await marketer('/v1/segments', { method: 'POST', body: JSON.stringify({ name: 'wa', rule: { field: 'tags', op: 'has', value: 'wa' } }) });

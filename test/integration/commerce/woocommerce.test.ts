@@ -96,7 +96,7 @@ describe('order.created, verbatim sample (a guest)', () => {
 describe('guest orders link by e-mail', () => {
   it('puts a guest order on the customer who registered with that e-mail', async () => {
     const email = uniqueEmail('woo');
-    const registered = await marketer('/v1/customers', { method: 'POST', body: JSON.stringify({ email, name: 'Ana Woo' }) });
+    const registered = await marketer('/v1/customers', { method: 'POST', body: JSON.stringify({ email, displayName: 'Ana Woo' }) });
     expect(registered.status).toBe(201);
     const orderId = newOrderId();
     await post('order.created', wooOrderBody({ orderId, email: email.toUpperCase() }));

@@ -30,7 +30,8 @@ describe('POST /v1/customers', () => {
     const res = await register({
       email: `  ${email.toUpperCase()} `,
       phone: '+34 600-111 222',
-      name: 'Ana Signup',
+      givenName: 'Ana',
+      familyName: 'Signup',
       source: 'landing-black-friday',
       locale: 'es',
       tags: ['vip'],
@@ -40,6 +41,8 @@ describe('POST /v1/customers', () => {
     expect(res.body).toMatchObject({
       stage: 'lead',
       displayName: 'Ana Signup',
+      givenName: 'Ana',
+      familyName: 'Signup',
       registeredVia: 'web',
       registrationSource: 'landing-black-friday',
       locale: 'es',
@@ -57,7 +60,7 @@ describe('POST /v1/customers', () => {
     const email = uniqueEmail('dup');
     const first = await register({ email });
     const before = busMark(rt.bus);
-    const res = await register({ email: email.toUpperCase(), name: 'Someone Else', phone: '+34600999888' });
+    const res = await register({ email: email.toUpperCase(), displayName: 'Someone Else', phone: '+34600999888' });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'conflict', details: { customerId: first.body.id } });
     expect(before()).toEqual([]);
@@ -72,7 +75,7 @@ describe('POST /v1/customers', () => {
     await postShopify(rt.url, 'acme', secret, 'orders/create', shopifyOrderBody({ orderId: bigId(), customerId: null, email, financialStatus: 'paid', cancelled: false }));
     const guest = (await marketer(`/v1/customers?email=${encodeURIComponent(email)}`)).body.items[0];
     expect(guest.registeredAt).toBeUndefined();
-    const res = await register({ email, name: 'Former Guest' });
+    const res = await register({ email, displayName: 'Former Guest' });
     expect(res.status).toBe(200);
     // the name the store had (the billing name) stays; the form fills only what is missing
     expect(res.body).toMatchObject({ id: guest.id, displayName: 'Steve Shipper', registeredVia: 'web' });
@@ -81,7 +84,7 @@ describe('POST /v1/customers', () => {
   });
 
   it.each([
-    ['no e-mail and no phone', { name: 'Nobody' }, 'email'],
+    ['no e-mail and no phone', { displayName: 'Nobody' }, 'email'],
     ['a malformed e-mail', { email: 'not-an-email' }, 'email'],
     ['a phone that is not international', { phone: '600111222' }, 'international'],
     ['a tenant in the body', { email: 'x@example.com', tenantId: 'globex' }, 'tenantId'],
@@ -108,7 +111,19 @@ describe('POST /v1/customers', () => {
 describe('PATCH /v1/customers/{id}', () => {
   let id: string;
   beforeAll(async () => {
-    id = (await register({ email: uniqueEmail('patch'), name: 'Patch Me' })).body.id;
+    id = (await register({ email: uniqueEmail('patch'), givenName: 'Patch', familyName: 'Me' })).body.id;
+  });
+
+  it('keeps given and family names, makes the display name of them, and changes each by PATCH', async () => {
+    const view = (await marketer(`/v1/customers/${id}`)).body;
+    expect(view).toMatchObject({ givenName: 'Patch', familyName: 'Me', displayName: 'Patch Me' });
+    const before = busMark(rt.bus);
+    expect((await patch(id, { familyName: 'Mejor' })).body).toMatchObject({ givenName: 'Patch', familyName: 'Mejor', displayName: 'Patch Me' });
+    expect(before(CustomerUpdated.detailType).map((e) => e.detail.data)).toEqual([{ customerId: id, changed: ['familyName'] }]);
+    // one set of names: the old sign-up field is refused, naming it
+    const old = await register({ email: uniqueEmail('oldname'), name: 'Old Field' });
+    expect(old.status).toBe(400);
+    expect(JSON.stringify(old.body)).toContain('name');
   });
 
   it('changes the allowed fields and publishes CustomerUpdated naming them', async () => {

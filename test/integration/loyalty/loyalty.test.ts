@@ -45,7 +45,7 @@ const welcomeMails = (email: string) =>
 
 async function member(): Promise<{ id: string; email: string }> {
   const email = uniqueEmail('member');
-  const res = await post(marketer, '/v1/customers', { email, name: 'Ana Member' });
+  const res = await post(marketer, '/v1/customers', { email, givenName: 'Ana', familyName: 'Member' });
   expect(res.status).toBe(201);
   await settle();
   return { id: res.body.id, email };

@@ -136,7 +136,7 @@ async function sendWebhooks() {
 function bodyFor(routeKey: string, ids: Record<string, string>): unknown {
   switch (routeKey) {
     case 'POST /v1/customers':
-      return { email: EMAIL.replace('zyx', 'zyx2'), phone: '+34699887700', name: NAME, tags: [TEXT.slice(0, 40)] };
+      return { email: EMAIL.replace('zyx', 'zyx2'), phone: '+34699887700', displayName: NAME, tags: [TEXT.slice(0, 40)] };
     case 'PATCH /v1/customers/{customerId}':
       return { displayName: NAME, tags: ['vip'] };
     case 'POST /v1/customers/{customerId}/merge':
@@ -184,7 +184,7 @@ async function callApiRoutes() {
     if (routeKey === 'POST /v1/customers/{customerId}/erasure' && body?.requestId) ids.requestId = body.requestId;
   }
   // a sign-up that conflicts (409 with the id), and an identity lookup by phone
-  note('POST /v1/customers', (await admin('/v1/customers', { method: 'POST', body: JSON.stringify({ email: EMAIL, name: NAME }) })).status);
+  note('POST /v1/customers', (await admin('/v1/customers', { method: 'POST', body: JSON.stringify({ email: EMAIL, displayName: NAME }) })).status);
   note('GET /v1/customers', (await admin(`/v1/customers?phone=${encodeURIComponent(PHONE)}`)).status);
 }
 

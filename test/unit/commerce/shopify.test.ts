@@ -83,7 +83,7 @@ describe('Shopify refunds', () => {
 describe('Shopify customers and delivery keys', () => {
   it('reads the customers/create sample', () => {
     const person = shopifyPerson(ShopifyCustomer.parse(parseJsonExact(sample('shopify-customers-create.json'))));
-    expect(person).toEqual({ identities: [{ channel: 'shopify', externalId: '706405506930370084' }, { channel: 'email', externalId: 'bob@biller.com' }], name: 'Bob Biller' });
+    expect(person).toEqual({ identities: [{ channel: 'shopify', externalId: '706405506930370084' }, { channel: 'email', externalId: 'bob@biller.com' }], name: 'Bob Biller', givenName: 'Bob', familyName: 'Biller' });
   });
 
   it('dedupes on the event id, else on the resource and topic (and update time for customers)', () => {

@@ -36,9 +36,9 @@ describe('contact identities', () => {
     expect(() => contactIdentities({ phone: '600111222' }, true)).toThrow(InvalidInput);
   });
   it('a sign-up form: e-mail and phone first, then the ids it knows', () => {
-    const signup = formSignup({ phone: '+34600111222', email: 'A@b.co', externalIds: [{ channel: 'anonymous', externalId: 'ck' }], name: 'Ana', tags: ['x'] });
+    const signup = formSignup({ phone: '+34600111222', email: 'A@b.co', externalIds: [{ channel: 'anonymous', externalId: 'ck' }], givenName: 'Ana', familyName: 'Torres', tags: ['x'] });
     expect(signup.identities.map((i) => i.channel)).toEqual(['email', 'phone', 'anonymous']);
-    expect(signup).toMatchObject({ via: 'web', name: 'Ana', profile: { tags: ['x'] } });
+    expect(signup).toMatchObject({ via: 'web', givenName: 'Ana', familyName: 'Torres', profile: { tags: ['x'] } });
   });
 });
 

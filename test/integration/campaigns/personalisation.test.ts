@@ -1,0 +1,76 @@
+/**
+ * A campaign message personalised from what the CRM knows, through the local runtime and the real ASL: the given
+ * name from the sign-up, the points the member can spend now (the welcome points; a purchase's points are still
+ * pending), and the product the knowledge context recommends ("customers who bought the boots also bought the
+ * socks").
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clients, outboxOf, settle, waitForStatus } from '../../support/campaigns.js';
+import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
+import { postEvent, uniqueEmail } from '../../support/stores.js';
+
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await startTestRuntime({ startSchedules: false });
+});
+afterAll(async () => rt?.stop());
+
+describe('personalisation', () => {
+  it('fills {{givenName}}, {{pointsBalance}} and {{recommendedProduct}} from the profile, the loyalty account and the recommendations', async () => {
+    const acme = rt.credentials.tenants[0]!;
+    const { marketer, approver } = clients(rt, acme);
+    const tag = `perso-${Date.now()}`;
+    const order = (email: string, products: string[], n: number) =>
+      postEvent(rt.url, acme.tenantId, acme.secrets.events.secret, 'order.placed', {
+        orderId: `${tag}-${n}`,
+        status: 'paid',
+        customer: { email },
+        total: { amount: `${products.length * 10}.00`, currency: 'EUR' },
+        lineItems: products.map((productId) => ({ productId, quantity: 1, price: { amount: '10.00', currency: 'EUR' } })),
+      });
+    // someone else bought the boots with the socks: the co-occurrence the recommendation stands on
+    const other = uniqueEmail('other');
+    expect((await order(other, [`${tag}-boots`, `${tag}-socks`], 1)).status).toBe(200);
+
+    const email = uniqueEmail('lucia');
+    const res = await marketer('/v1/customers', { method: 'POST', body: JSON.stringify({ email, givenName: 'Lucía', familyName: 'Pérez', tags: [tag] }) });
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+    await marketer(`/v1/customers/${id}/consents`, {
+      method: 'POST',
+      body: JSON.stringify({ purpose: 'marketing', channel: 'email', status: 'granted', source: 'https://shop.example/signup', doubleOptIn: false }),
+    });
+    await settle(rt);
+    expect((await order(email, [`${tag}-boots`], 2)).status).toBe(200);
+    const seg = await marketer('/v1/segments', { method: 'POST', body: JSON.stringify({ name: tag, rule: { field: 'tags', op: 'has', value: tag } }) });
+    await settle(rt);
+    const loyalty = (await marketer(`/v1/customers/${id}/loyalty`)).body;
+    expect(loyalty.available).toBe(100); // the welcome points; the boots' 10 are pending for the return window
+    expect(loyalty.pending).toBe(10);
+    const recs = (await marketer(`/v1/customers/${id}/recommendations`)).body.items as { productId: string }[];
+    expect(recs[0]?.productId).toBe(`${tag}-socks`);
+
+    const created = await marketer('/v1/campaigns', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Perso',
+        brief: { objective: 'o', segmentId: seg.body.id, channels: ['email'], kpi: 'k', budget: { amount: '10', currency: 'EUR' }, holdoutPercent: 0 },
+        creative: {
+          variants: [
+            { id: 'A', channel: 'email', subject: '{{givenName}}, {{pointsBalance}} points', body: 'Hola {{givenName}}: tienes {{pointsBalance}} puntos y te gustará {{recommendedProduct}}. {{unsubscribeLink}}' },
+          ],
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const campaignId = created.body.id as string;
+    expect((await marketer(`/v1/campaigns/${campaignId}/submit`, { method: 'POST' })).status).toBe(200);
+    expect((await approver(`/v1/campaigns/${campaignId}/approve`, { method: 'POST' })).status).toBe(200);
+    expect((await marketer(`/v1/campaigns/${campaignId}/launch`, { method: 'POST', body: '{}' })).status).toBeLessThan(300);
+    await waitForStatus(rt, acme, campaignId, ['completed']);
+    const [message] = outboxOf(rt, campaignId);
+    expect(message.to).toBe(email);
+    expect(message.subject).toBe('Lucía, 100 points');
+    expect(message.text).toContain(`Hola Lucía: tienes 100 puntos y te gustará ${tag}-socks.`);
+  }, 120_000);
+});
