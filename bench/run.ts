@@ -166,6 +166,30 @@ async function runScenario(runtime: LocalRuntime, floor: Floor, scenario: Scenar
   };
 }
 
+/** Issue 9's targets beside this run's figures: each a ratio or a count, never an absolute time. */
+function printTargets(rows: Record<string, string | number>[]) {
+  const pct = (v: unknown) => Number(String(v).replace('%', ''));
+  const of = (prefix: string) => rows.filter((r) => String(r.scenario).startsWith(prefix));
+  const worst = (list: Record<string, string | number>[], key: string, pick: (a: number, b: number) => number) =>
+    list.length ? list.map((r) => (key.includes('floor') ? pct(r[key]) : Number(r[key]))).reduce(pick) : Number.NaN;
+  const known = of('facebook-comment (known)');
+  const shopify = of('shopify-order');
+  const line = (figure: string, value: number, unit: string, target: string, met: boolean) => ({ figure, 'this run': Number.isNaN(value) ? 'n/a' : `${value}${unit}`, target, met: Number.isNaN(value) ? '' : met ? 'yes' : 'no' });
+  const e2eComment = worst(known, 'e2e/tx floor', Math.min);
+  const e2eShopify = worst(shopify, 'e2e/tx floor', Math.min);
+  const calls = worst(known, 'calls/del', Math.max);
+  const wu = worst(known, 'WU/del', Math.max);
+  const shopifyWu = worst(shopify, 'WU/del', Math.max);
+  console.log('\nTargets (issue 9), from the rows above:');
+  console.table([
+    line('Facebook comment (known), e2e deliveries/s ÷ 2-item-tx floor, worst concurrency', e2eComment, '%', '≥ 50%', e2eComment >= 50),
+    line('Shopify order, e2e ÷ floor, worst concurrency', e2eShopify, '%', '≥ 35%', e2eShopify >= 35),
+    line('DynamoDB calls per known comment, all functions', calls, '', '≤ 6', calls <= 6),
+    line('write units per known comment, all functions', wu, '', '≤ 5', wu <= 5),
+    line('write units per Shopify order, all functions', shopifyWu, '', '≤ 8', shopifyWu <= 8),
+  ]);
+}
+
 async function main() {
   console.log(`Social CRM benchmark: ${EVENTS} deliveries per scenario and concurrency (${CONCURRENCIES.join(', ')} in flight), floor ${ROUNDS}+${ROUNDS} rounds of ${FLOOR_OPS} ops; node ${process.version}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'social-crm-bench-'));
@@ -193,6 +217,7 @@ async function main() {
     if (rows.length > 0) {
       console.table(rows);
       for (const line of owners) console.log(line);
+      printTargets(rows);
     }
     if (!ONLY || ONLY.includes('loyalty')) await benchLoyalty(runtime, floor, ROUNDS, FLOOR_OPS);
     if (!ONLY || ONLY.includes('service')) await benchService(runtime, floor, ROUNDS, FLOOR_OPS);
@@ -206,7 +231,7 @@ async function main() {
   if (process.env.BENCH_BUNDLES !== '0') {
     const { rows, worst } = await bundleTable(5);
     console.table(rows);
-    console.log(`worst module init / bare handler: ${worst.toFixed(2)}x`);
+    console.log(`worst module init / bare handler: ${worst.toFixed(2)}x (target ≤ 1.3×: ${worst <= 1.3 ? "met" : "not met"})`);
   }
 }
 
