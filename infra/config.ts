@@ -59,3 +59,6 @@ export const OUTPUTS = {
   consentTokenSecret: 'ConsentTokenSecretArn',
   publicApiUrl: 'PublicApiUrl',
 } as const;
+
+/** The attachments bucket's name: the same account and region in both stacks, so no cross-stack reference is needed. */
+export const campaignFilesBucketName = (account: string, region: string) => `social-crm-files-${account}-${region}`;

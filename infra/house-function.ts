@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -34,6 +34,8 @@ export interface HouseFunctionResources {
   suppressionPepperSecret: ISecret;
   /** Where functions with `sendsEmail` send from. */
   email: EmailSettings;
+  /** Campaign attachments' bucket name (stateful stack): functions with `campaignFiles` sign uploads and read and delete them. */
+  campaignFiles?: string;
 }
 
 /** SES v2 sending settings (infra/README.md: `emailFrom`, `sesConfigurationSet`). */
@@ -138,10 +140,24 @@ export class HouseFunction extends Construct {
     if (access.readsConsentKey) this.allowReadingConsentKey(consentTokenSecret);
     if (access.sendsEmail) this.allowSendingEmail(email);
     if (access.readsSuppressionPepper) this.allowReadingSuppressionPepper(suppressionPepperSecret);
+    if (access.campaignFiles) this.allowCampaignFiles(props.campaignFiles);
 
     Validations.of(this.rolePolicy()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which X-Ray grants on "*" only.',
+    });
+  }
+
+  /** s3:PutObject (what a presigned upload needs of its signer), GetObject (HeadObject) and DeleteObject on the attachments bucket's objects. */
+  allowCampaignFiles(bucketName: string | undefined): void {
+    if (!bucketName) throw new Error(`${this.node.path}: declared campaignFiles but no bucket was given`);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], resources: [`arn:${Aws.PARTITION}:s3:::${bucketName}/*`] }),
+    );
+    this.function.addEnvironment('CAMPAIGN_FILES_BUCKET', bucketName);
+    Validations.of(this.rolePolicy()).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::social-crm-files-<AWS::AccountId>-<AWS::Region>/*]',
+      reason: 'Attachments are objects under <tenant>/<campaign>/...; the API decides the key of each upload from the tenant in the token.',
     });
   }
 

@@ -26,6 +26,8 @@ import { BUS_NAME, RULES } from '../events/rules.js';
 import { DEFAULT_TABLE_NAME, TABLE } from '../store/table.js';
 import { QUEUES, type QueueDeclaration, type QueueName } from '../wiring/queues.js';
 import { CONSENT_TOKEN_SECRET_NAME, SUPPRESSION_PEPPER_SECRET_NAME, queueNames } from './config.js';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { campaignFilesBucketName } from './config.js';
 
 export interface StatefulStackProps extends StackProps {
   /** Physical table name (default DEFAULT_TABLE_NAME from store/table.ts). */
@@ -62,6 +64,8 @@ export class StatefulStack extends Stack {
    */
   readonly operatorPool: UserPool;
   readonly operatorPoolClient: UserPoolClient;
+  /** Campaign attachments: uploaded by clients with presigned PUTs, private, encrypted, TLS only. */
+  readonly campaignFiles: Bucket;
   /** The consent link signing key(s): a generated key at first, `{"keys":[new, old]}` during a rotation. */
   readonly consentTokenSecret: Secret;
   /** The pepper of the suppression tombstones' keyed hashes: generated once, never rotated. */
@@ -84,6 +88,7 @@ export class StatefulStack extends Stack {
 
     ({ userPool: this.userPool, client: this.userPoolClient } = this.createUserPool());
     ({ userPool: this.operatorPool, client: this.operatorPoolClient } = this.createOperatorPool());
+    this.campaignFiles = this.createCampaignFiles();
     this.consentTokenSecret = this.createConsentTokenSecret();
     this.suppressionPepperSecret = this.createSuppressionPepperSecret();
   }
@@ -296,5 +301,24 @@ export class StatefulStack extends Stack {
       reason: 'A handful of operators with TOTP required; the Plus tier (threat protection) is billed per monthly active user and adds little here.',
     });
     return { userPool, client };
+  }
+
+  private createCampaignFiles(): Bucket {
+    const bucket = new Bucket(this, 'CampaignFiles', {
+      bucketName: campaignFilesBucketName(this.account, this.region),
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+      // browsers PUT the file straight to S3 with the presigned URL the API answered
+      cors: [{ allowedMethods: [HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['content-type'], maxAge: 3600 }],
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+    Validations.of(bucket.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Uploads are signed per object by the API, which audits every attachment change on the campaign; CloudTrail data events can be enabled per deployment if object-level logs are wanted.',
+    });
+    return bucket;
   }
 }

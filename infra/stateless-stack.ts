@@ -24,6 +24,7 @@ import { senderAddress, type EmailSettings, type HouseFunction } from './house-f
 import { SocialCrmApi } from './http-api.js';
 import { CampaignStateMachine } from './contexts/campaigns.js';
 import type { DurableQueue } from './stateful-stack.js';
+import { campaignFilesBucketName } from './config.js';
 
 export interface StatelessStackProps extends StackProps {
   table: ITable;
@@ -37,6 +38,8 @@ export interface StatelessStackProps extends StackProps {
   consentTokenSecret: ISecret;
   /** The suppression pepper (stateful stack). */
   suppressionPepperSecret: ISecret;
+  /** Campaign attachments' bucket name (stateful stack; default campaignFilesBucketName of this account and region). */
+  campaignFiles?: string;
   /** Secrets Manager prefix of the tenant webhook secrets (default DEFAULT_SECRETS_PREFIX). */
   secretsPrefix?: string;
   apiThrottle?: { rateLimit: number; burstLimit: number };
@@ -86,6 +89,7 @@ export class StatelessStack extends Stack {
         consentTokenSecret: props.consentTokenSecret,
         suppressionPepperSecret: props.suppressionPepperSecret,
         email,
+        campaignFiles: props.campaignFiles ?? campaignFilesBucketName(this.account, this.region),
       });
     }
     this.contexts = contexts;

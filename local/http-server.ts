@@ -74,6 +74,8 @@ export interface LocalApiOptions {
   jwtKey: Buffer;
   /** Answers a GET no route matches (the console's static files); returns false to let the 404 stand. */
   fallback?: (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
+  /** Takes a signed file upload (campaign attachments, local/files.ts) before the routes are looked at: true when it answered. */
+  upload?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 export function startHttpServer(options: LocalApiOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
@@ -88,6 +90,7 @@ export function startHttpServer(options: LocalApiOptions): Promise<{ server: Ser
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://local');
+    if (options.upload && (await options.upload(req, res, url))) return;
     const method = (req.method ?? 'GET').toUpperCase();
     const candidates = routes.filter((r) => r.pattern.test(url.pathname));
     const match = candidates.find((r) => r.route.method === method);

@@ -28,6 +28,8 @@ import { invokeWithTimeout } from './lambda-context.js';
 import { demoSecretsDocument, loadOrCreateState, tenantRecord, writeCredentials, type Credentials } from './seed.js';
 import { LocalQueue, startPoller, type Poller } from './sqs-queue.js';
 import { startScheduler } from './scheduler.js';
+import { localAttachmentStore } from './files.js';
+import { setAttachmentStore } from '../adapters/campaigns/files.js';
 
 export interface RuntimeOptions {
   port?: number;
@@ -145,7 +147,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const jwtKey = Buffer.from(state.jwtKey, 'base64');
   let credentials: Credentials | undefined;
   const fallback = serveConsole({ dir: options.consoleDir ?? CONSOLE_DIST, credentials: () => credentials });
-  const api = await startHttpServer({ port: options.port ?? 3000, jwtKey, fallback });
+  // campaign attachments: a folder under the data directory, uploaded through the gateway with signed URLs
+  let apiUrl = '';
+  const files = localAttachmentStore(options.dataDir, () => apiUrl);
+  setAttachmentStore(files.store);
+  const api = await startHttpServer({ port: options.port ?? 3000, jwtKey, fallback, upload: files.handleUpload });
+  apiUrl = api.url;
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
   process.env.OPERATOR_ISSUER ??= LOCAL_OPERATOR_ISSUER; // the operator's tokens (credentials.json "operator")
   credentials = writeCredentials(options.dataDir, api.url, state);
@@ -183,6 +190,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       setEmailSender(undefined);
       setMessageSender(undefined);
       setReplySender(undefined);
+      setAttachmentStore(undefined);
       documentClient().destroy();
       setDocumentClient(undefined);
       await dynamo?.stop();

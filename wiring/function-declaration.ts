@@ -29,6 +29,8 @@ export interface FunctionDeclaration {
      * every function that creates customers or links identities (the tombstone check) or writes or exports tombstones.
      */
     readsSuppressionPepper?: boolean;
+    /** Signs uploads of campaign attachments and reads and deletes them (the `CAMPAIGN_FILES_BUCKET` bucket). */
+    campaignFiles?: boolean;
   };
 }
 

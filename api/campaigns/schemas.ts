@@ -3,13 +3,24 @@
  */
 import { z } from 'zod';
 import { apiSchemas } from '../shared/schemas.js';
-import { Brief, CampaignCreate as CreateInput, CampaignEdit as EditInput, CAMPAIGN_STATUSES, CommentInput, Creative, LaunchInput, RejectInput } from '../../domain/campaigns/model.js';
+import { ATTACHMENT_TYPES, AttachmentInput, Brief, CampaignCreate as CreateInput, CampaignEdit as EditInput, CAMPAIGN_STATUSES, CommentInput, Creative, LaunchInput, RejectInput } from '../../domain/campaigns/model.js';
 
 export const CampaignCreate = CreateInput.register(apiSchemas, { id: 'CampaignCreate' });
 export const CampaignEdit = EditInput.register(apiSchemas, { id: 'CampaignEdit' });
 export const CampaignComment = CommentInput.register(apiSchemas, { id: 'CampaignComment' });
 export const CampaignReject = RejectInput.register(apiSchemas, { id: 'CampaignReject' });
 export const CampaignLaunch = LaunchInput.register(apiSchemas, { id: 'CampaignLaunch' });
+export const CampaignAttachmentCreate = AttachmentInput.register(apiSchemas, { id: 'CampaignAttachmentCreate' });
+
+const AttachmentView = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  contentType: z.enum(ATTACHMENT_TYPES),
+  size: z.number().int(),
+  key: z.string(),
+  addedBy: z.string(),
+  addedAt: z.string(),
+});
 
 export const CampaignListQuery = z
   .object({
@@ -29,6 +40,7 @@ export const CampaignView = z
     strategy: z.string().optional(),
     creative: Creative.optional(),
     comments: z.array(z.object({ id: z.string(), at: z.string(), by: z.string(), text: z.string() })),
+    attachments: z.array(AttachmentView).optional(),
     createdBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -122,3 +134,13 @@ export const CampaignSettingsInput = z
   })
   .strict()
   .register(apiSchemas, { id: 'CampaignSettings' });
+
+export const CampaignAttachmentUpload = z
+  .object({
+    attachment: AttachmentView,
+    version: z.number().int().describe('the campaign version the attachment made (an edit: approval is needed again)'),
+    upload: z
+      .object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresAt: z.string() })
+      .describe('PUT the file here, with these headers, before it expires; the campaign cannot be submitted until every file is there as declared'),
+  })
+  .register(apiSchemas, { id: 'CampaignAttachmentUpload' });

@@ -18,6 +18,8 @@ import {
   type CampaignEdit,
   type CampaignStatus,
   type CampaignVersion,
+  AttachmentInput,
+  MAX_ATTACHMENTS,
 } from './model.js';
 
 export interface CampaignRepository {
@@ -50,6 +52,16 @@ export interface CampaignPorts {
   publisher: EventPublisher;
   runner: CampaignRunner;
   progress(tenantId: string, campaignId: string): Promise<RunProgress>;
+  /** Where attachments are uploaded (S3 in AWS, a folder under the data directory locally). */
+  files?: AttachmentStore;
+}
+
+/** Campaign files: the client uploads straight to storage with a short-lived signed URL; the API never carries the bytes. */
+export interface AttachmentStore {
+  uploadUrl(key: string, contentType: string, size: number): Promise<{ url: string; method: 'PUT'; headers: Record<string, string>; expiresAt: string }>;
+  /** The stored file's size, or undefined when nothing was uploaded under the key. */
+  size(key: string): Promise<number | undefined>;
+  remove(key: string): Promise<void>;
 }
 
 export async function loadCampaign(ports: Pick<CampaignPorts, 'campaigns'>, tenantId: string, campaignId: string): Promise<Campaign> {
@@ -149,7 +161,47 @@ export function commentOnCampaign(ports: CampaignPorts, actor: Actor, campaignId
   });
 }
 
-export function submitCampaign(ports: CampaignPorts, actor: Actor, campaignId: string): Promise<Campaign> {
+/**
+ * POST /v1/campaigns/{id}/attachments: an edit (approval is needed again) that records the file and answers where
+ * to upload it. Type and size are checked here and again at submission, against what storage holds.
+ */
+export async function addAttachment(ports: CampaignPorts, actor: Actor, campaignId: string, input: z.output<typeof AttachmentInput>) {
+  if (!ports.files) throw new Conflict('Attachments are not configured in this deployment');
+  const id = ports.ids.next();
+  const key = `${actor.tenantId}/${campaignId}/${id}/${input.fileName}`;
+  const campaign = await change(ports, actor, campaignId, 'edit', (c, now) => {
+    const list = c.attachments ?? [];
+    if (list.length >= MAX_ATTACHMENTS) throw new Conflict(`A campaign carries at most ${MAX_ATTACHMENTS} attachments`);
+    c.attachments = [...list, { id, ...input, key, addedBy: userActor(actor), addedAt: now }];
+    delete c.approval;
+    return ['attachments'];
+  });
+  const upload = await ports.files.uploadUrl(key, input.contentType, input.size);
+  return { campaign, attachment: campaign.attachments!.find((a) => a.id === id)!, upload };
+}
+
+export async function removeAttachment(ports: CampaignPorts, actor: Actor, campaignId: string, attachmentId: string): Promise<Campaign> {
+  let key: string | undefined;
+  const campaign = await change(ports, actor, campaignId, 'edit', (c) => {
+    const found = (c.attachments ?? []).find((a) => a.id === attachmentId);
+    if (!found) throw new NotFound(`No attachment ${attachmentId}`);
+    key = found.key;
+    c.attachments = (c.attachments ?? []).filter((a) => a.id !== attachmentId);
+    delete c.approval;
+    return ['attachments'];
+  });
+  if (key) await ports.files?.remove(key);
+  return campaign;
+}
+
+export async function submitCampaign(ports: CampaignPorts, actor: Actor, campaignId: string): Promise<Campaign> {
+  // every attachment must be in storage as declared before anyone reviews the campaign
+  const current = await loadCampaign(ports, actor.tenantId, campaignId);
+  for (const a of current.attachments ?? []) {
+    const stored = await ports.files?.size(a.key);
+    if (stored === undefined) throw new Conflict(`Attachment ${a.fileName} was not uploaded`, { attachmentId: a.id });
+    if (stored !== a.size) throw new Conflict(`Attachment ${a.fileName} holds ${stored} bytes, not the ${a.size} declared`, { attachmentId: a.id });
+  }
   return change(ports, actor, campaignId, 'submit', (c) => {
     const missing = missingForLaunch(c);
     if (missing.length > 0) throw new Conflict(`The campaign is not ready to submit: missing ${missing.join(', ')}`, { missing });

@@ -116,6 +116,8 @@ export interface Campaign {
   strategy?: string;
   creative?: Creative;
   comments: CampaignComment[];
+  /** Files that go with the campaign (a catalogue, a voucher): uploaded straight to storage, checked at submission. */
+  attachments?: CampaignAttachment[];
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -124,6 +126,35 @@ export interface Campaign {
   rejection?: { by: string; at: string; reason: string };
   /** Set at launch. */
   run?: { scheduledAt: string; launchedBy: string; executionId?: string; cancelledBy?: string; completedAt?: string; stopReason?: string };
+}
+
+/** Content types a campaign may carry, and the largest file (SES takes at most 40 MB a message, all included). */
+export const ATTACHMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'text/plain', 'text/csv'] as const;
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const MAX_ATTACHMENTS = 10;
+
+export const AttachmentInput = z
+  .object({
+    fileName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(120)
+      .regex(/^[\p{L}\p{N} ._()-]+$/u, 'letters, digits, spaces and . _ ( ) - only'),
+    contentType: z.enum(ATTACHMENT_TYPES),
+    size: z.number().int().positive().max(MAX_ATTACHMENT_BYTES, `at most ${MAX_ATTACHMENT_BYTES} bytes (10 MiB)`),
+  })
+  .strict();
+
+export interface CampaignAttachment {
+  id: string;
+  fileName: string;
+  contentType: (typeof ATTACHMENT_TYPES)[number];
+  size: number;
+  /** Where the file lives in the tenant's storage: `<tenant>/<campaign>/<attachment>/<file name>`. */
+  key: string;
+  addedBy: string;
+  addedAt: string;
 }
 
 /** One entry of the history: who did what, which fields changed, and the document as it then was. */

@@ -2,9 +2,9 @@
  * Campaigns API: the document (create, edit, comment, history), its lifecycle (submit, approve, reject, launch,
  * cancel), its results, and the tenant's campaign settings.
  */
-import { CampaignComment, CampaignCreate, CampaignEdit, CampaignLaunch, CampaignListQuery, CampaignReject, CampaignSettingsInput } from '../../api/campaigns/schemas.js';
+import { CampaignAttachmentCreate, CampaignComment, CampaignCreate, CampaignEdit, CampaignLaunch, CampaignListQuery, CampaignReject, CampaignSettingsInput } from '../../api/campaigns/schemas.js';
 import { loadCampaignSettings, runCounters, saveCampaignSettings } from '../../adapters/campaigns/dynamo-run.js';
-import { approveCampaign, cancelCampaign, commentOnCampaign, createCampaign, editCampaign, launchCampaign, loadCampaign, rejectCampaign, submitCampaign } from '../../domain/campaigns/document.js';
+import { addAttachment, approveCampaign, cancelCampaign, commentOnCampaign, createCampaign, editCampaign, launchCampaign, loadCampaign, rejectCampaign, removeAttachment, submitCampaign } from '../../domain/campaigns/document.js';
 import type { Campaign } from '../../domain/campaigns/model.js';
 import { campaignResults } from '../../domain/campaigns/results.js';
 import { recordAudit, userActor } from '../../domain/audit/index.js';
@@ -45,6 +45,12 @@ export const handler = httpFunction(FUNCTIONS.campaignsApi.id, async (event: Htt
     }
     case 'POST /v1/campaigns/{campaignId}/comments':
       return json(201, view(await commentOnCampaign(ports, actor, id(), validate(CampaignComment, body(event), 'comment').text)));
+    case 'POST /v1/campaigns/{campaignId}/attachments': {
+      const { campaign, attachment, upload } = await addAttachment(ports, actor, id(), validate(CampaignAttachmentCreate, body(event), 'attachment'));
+      return json(201, { attachment, version: campaign.version, upload });
+    }
+    case 'DELETE /v1/campaigns/{campaignId}/attachments/{attachmentId}':
+      return json(200, view(await removeAttachment(ports, actor, id(), pathParam(event, 'attachmentId'))));
     case 'POST /v1/campaigns/{campaignId}/submit':
       return json(200, view(await submitCampaign(ports, actor, id())));
     case 'POST /v1/campaigns/{campaignId}/approve':

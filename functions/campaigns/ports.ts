@@ -5,6 +5,7 @@
 import { campaignRepository } from '../../adapters/campaigns/dynamo-campaigns.js';
 import { dynamoRunStore, runCounters } from '../../adapters/campaigns/dynamo-run.js';
 import { campaignRunner } from '../../adapters/campaigns/runner.js';
+import { attachmentStore } from '../../adapters/campaigns/files.js';
 import { consentTokenSettings, publicApiUrl } from '../../adapters/consent/index.js';
 import { messageSender } from '../../adapters/messaging/index.js';
 import { registerCloudMessageSenders } from '../../adapters/messaging/cloud.js';
@@ -29,6 +30,7 @@ export function campaignPorts(): CampaignPorts {
     ids: shared.ids,
     publisher: shared.publisher,
     runner: campaignRunner(),
+    files: attachmentStore(),
     progress: async (tenantId, campaignId) => ({ sent: (await runCounters(tenantId, campaignId))?.sent ?? 0 }),
   };
 }

@@ -443,6 +443,26 @@ describe('table, bus and user pool', () => {
   });
 });
 
+describe('campaign attachments', () => {
+  it('are a private, encrypted, TLS-only bucket that only the campaigns API may write, by the name it is told', () => {
+    const [bucket, ...others] = s.stateful.resources('AWS::S3::Bucket');
+    expect(others).toEqual([]);
+    expect(bucket!.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket!.Properties.BucketEncryption).toBeDefined();
+    expect(bucket!.DeletionPolicy).toBe('Retain');
+    const policy = s.stateful.resources('AWS::S3::BucketPolicy')[0]!;
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('aws:SecureTransport');
+    const writers = s.stateless.resources('AWS::Lambda::Function').filter((f) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.CAMPAIGN_FILES_BUCKET);
+    expect(writers.map((f) => f.id)).toEqual([expect.stringMatching(/^CampaignsCampaignsApi/)]);
+    const s3Statements = s.stateless
+      .resources('AWS::IAM::Policy')
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+      .filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
+    expect(s3Statements).toHaveLength(1);
+    expect([s3Statements[0]!.Action].flat().sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+  });
+});
+
 describe('HTTP API', () => {
   const authorizers = () => s.stateless.resources('AWS::ApiGatewayV2::Authorizer');
   const authorizer = () => {

@@ -7,8 +7,8 @@ export const CAMPAIGN_FUNCTIONS = declareFunctions({
   campaignsApi: {
     id: 'CampaignsApi',
     entry: 'functions/campaigns/api.ts',
-    // publishes CampaignLaunched; starts the campaign state machine (granted by infra/contexts/campaigns.ts)
-    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false },
+    // publishes CampaignLaunched; starts the campaign state machine (granted by infra/contexts/campaigns.ts); signs attachment uploads
+    access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: false, campaignFiles: true },
   },
   campaignStep: {
     id: 'CampaignStep',

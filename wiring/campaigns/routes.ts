@@ -4,6 +4,8 @@
 import type { Role } from '../../domain/shared/auth.js';
 import type { RouteDeclaration } from '../routes.js';
 import {
+  CampaignAttachmentCreate,
+  CampaignAttachmentUpload,
   CampaignCancelled,
   CampaignComment,
   CampaignCreate,
@@ -70,6 +72,22 @@ export const CAMPAIGN_ROUTES: readonly RouteDeclaration[] = [
     auth: { roles: READERS },
     summary: 'Comment on the campaign (a new version)',
     openapi: { successStatus: 201, tag, body: CampaignComment, response: CampaignView, errors: [400, 401, 403, 404] },
+  },
+  {
+    method: 'POST',
+    path: '/v1/campaigns/{campaignId}/attachments',
+    function: 'campaignsApi',
+    auth: { roles: ['admin', 'marketer'] },
+    summary: `Attach a file (PDF, PNG, JPEG, GIF, WebP, text, CSV; at most 10 MiB, 10 per campaign): a new version, approval needed again; answers a signed URL to PUT the file to (S3 in AWS, the data folder locally), checked at submission`,
+    openapi: { successStatus: 201, tag, body: CampaignAttachmentCreate, response: CampaignAttachmentUpload, errors: [400, 401, 403, 404, 409] },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/campaigns/{campaignId}/attachments/{attachmentId}',
+    function: 'campaignsApi',
+    auth: { roles: ['admin', 'marketer'] },
+    summary: 'Remove an attachment and its file (a new version)',
+    openapi: { tag, response: CampaignView, errors: [401, 403, 404, 409] },
   },
   {
     method: 'POST',

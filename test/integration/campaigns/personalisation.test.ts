@@ -74,3 +74,56 @@ describe('personalisation', () => {
     expect(message.text).toContain(`Hola Lucía: tienes 100 puntos y te gustará ${tag}-socks.`);
   }, 120_000);
 });
+
+describe('attachments', () => {
+  it('checks type and size, uploads through a signed URL, refuses submission until every file is there as declared, and asks approval again', async () => {
+    const acme = rt.credentials.tenants[0]!;
+    const { marketer, approver } = clients(rt, acme);
+    const seg = await marketer('/v1/segments', { method: 'POST', body: JSON.stringify({ name: `att-${Date.now()}`, rule: { field: 'tags', op: 'has', value: 'nobody' } }) });
+    const created = await marketer('/v1/campaigns', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'With a catalogue',
+        brief: { objective: 'o', segmentId: seg.body.id, channels: ['email'], kpi: 'k', budget: { amount: '10', currency: 'EUR' } },
+        creative: { variants: [{ id: 'A', channel: 'email', subject: 'Catalogue', body: 'Attached. {{unsubscribeLink}}' }] },
+      }),
+    });
+    const id = created.body.id as string;
+    const attach = (body: unknown) => marketer(`/v1/campaigns/${id}/attachments`, { method: 'POST', body: JSON.stringify(body) });
+    // refused before anything is written: an executable, a file over 10 MiB, a path in the name
+    for (const bad of [
+      { fileName: 'tool.exe', contentType: 'application/x-msdownload', size: 10 },
+      { fileName: 'big.pdf', contentType: 'application/pdf', size: 10 * 1024 * 1024 + 1 },
+      { fileName: '../../etc/passwd', contentType: 'text/plain', size: 10 },
+    ]) {
+      const res = await attach(bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.error.code).toBe('invalid_input');
+    }
+    expect((await marketer(`/v1/campaigns/${id}`)).body.version).toBe(created.body.version);
+
+    const pdf = Buffer.from('%PDF-1.4 a tiny catalogue\n%%EOF\n');
+    const added = await attach({ fileName: 'Catálogo 2027.pdf', contentType: 'application/pdf', size: pdf.length });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ attachment: { fileName: 'Catálogo 2027.pdf', size: pdf.length }, upload: { method: 'PUT', headers: { 'content-type': 'application/pdf' } } });
+    // not uploaded yet: it cannot be submitted
+    const early = await marketer(`/v1/campaigns/${id}/submit`, { method: 'POST' });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toContain('was not uploaded');
+    // the signed URL takes exactly the declared file, and nothing else
+    const { url, headers } = added.body.upload;
+    expect((await fetch(url, { method: 'PUT', headers, body: Buffer.concat([pdf, pdf]) })).status).toBe(400);
+    expect((await fetch(url.replace(/sig=[^&]+/, 'sig=forged'), { method: 'PUT', headers, body: pdf })).status).toBe(403);
+    expect((await fetch(url, { method: 'PUT', headers, body: pdf })).status).toBe(200);
+    expect((await marketer(`/v1/campaigns/${id}/submit`, { method: 'POST' })).status).toBe(200);
+    expect((await approver(`/v1/campaigns/${id}/approve`, { method: 'POST' })).status).toBe(200);
+    // a file changed after approval needs approval again
+    const removed = await marketer(`/v1/campaigns/${id}/attachments/${added.body.attachment.id}`, { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    expect(removed.body.status).toBe('draft');
+    expect(removed.body.approval).toBeUndefined();
+    expect(removed.body.attachments).toEqual([]);
+    const history = (await marketer(`/v1/campaigns/${id}/history`)).body.items.map((v: { changed: string[] }) => v.changed.join(','));
+    expect(history.filter((c: string) => c === 'attachments')).toHaveLength(2);
+  }, 60_000);
+});
