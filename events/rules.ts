@@ -19,6 +19,8 @@ export interface RuleDeclaration {
   /** EventBridge pattern, exactly as deployed. */
   pattern: Record<string, unknown>;
   target: { queue: QueueName };
+  /** `default`: a rule on the account's default bus, where AWS services (SES) publish; else the system's bus. */
+  bus?: 'default';
 }
 
 export const RULES: readonly RuleDeclaration[] = [

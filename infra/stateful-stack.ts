@@ -48,8 +48,9 @@ export interface DurableQueue {
  * ARN of a rule on the bus. The stateless stack names its rules after RULES, so queue policies here can
  * admit exactly those rules without a reference from this stack to that one (which would be a cycle).
  */
-export function ruleArn(scope: Construct, ruleName: string): string {
-  return Stack.of(scope).formatArn({ service: 'events', resource: 'rule', resourceName: `${BUS_NAME}/${ruleName}` });
+export function ruleArn(scope: Construct, ruleName: string, bus?: 'default'): string {
+  // rules on the default bus have no bus segment in their ARN
+  return Stack.of(scope).formatArn({ service: 'events', resource: 'rule', resourceName: bus === 'default' ? ruleName : `${BUS_NAME}/${ruleName}` });
 }
 
 export class StatefulStack extends Stack {
@@ -178,7 +179,7 @@ export class StatefulStack extends Stack {
 
     // The rules that target this queue (declared in events/rules.ts) may send to it, and to its DLQ, which
     // is also their target DLQ: what EventBridge could not deliver waits next to what the consumer gave up on.
-    const senders = RULES.filter((r) => r.target.queue === name).map((r) => ruleArn(this, r.name));
+    const senders = RULES.filter((r) => r.target.queue === name).map((r) => ruleArn(this, r.name, r.bus));
     if (senders.length > 0) {
       for (const q of [queue, dlq]) {
         q.addToResourcePolicy(

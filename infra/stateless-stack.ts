@@ -6,7 +6,7 @@
 import { Annotations, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { CfnRule, Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { CfnRule, EventBus, Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -25,6 +25,10 @@ import { SocialCrmApi } from './http-api.js';
 import { CampaignStateMachine } from './contexts/campaigns.js';
 import type { DurableQueue } from './stateful-stack.js';
 import { campaignFilesBucketName } from './config.js';
+import * as ses from 'aws-cdk-lib/aws-ses';
+
+/** The configuration set the stack creates when the deployment names none (`sesConfigurationSet`). */
+const DEFAULT_SES_CONFIGURATION_SET = 'social-crm-email';
 
 export interface StatelessStackProps extends StackProps {
   table: ITable;
@@ -130,7 +134,7 @@ export class StatelessStack extends Stack {
       return new CfnRule(this, `Rule-${rule.name}`, {
         name: rule.name,
         description: rule.description,
-        eventBusName: props.bus.eventBusName,
+        eventBusName: rule.bus === 'default' ? 'default' : props.bus.eventBusName,
         eventPattern: rule.pattern,
         state: 'ENABLED',
         targets: [
@@ -202,8 +206,21 @@ export class StatelessStack extends Stack {
       );
     }
     senderAddress(from); // refuses a malformed sender at synth rather than at the first e-mail
-    const configurationSet = props.sesConfigurationSet ?? this.contextString(CONTEXT_KEYS.sesConfigurationSet);
-    return { from, ...(configurationSet && { configurationSet }) };
+    const given = props.sesConfigurationSet ?? this.contextString(CONTEXT_KEYS.sesConfigurationSet);
+    // without one of the deployment's own, a configuration set that publishes delivery events to the default bus
+    // (the EmailDeliveryEvents rule takes them to the email-events queue); a given set must publish them itself
+    const configurationSet = given ?? this.createEmailEvents();
+    return { from, configurationSet };
+  }
+
+  private createEmailEvents(): string {
+    const set = new ses.ConfigurationSet(this, 'EmailEvents', { configurationSetName: DEFAULT_SES_CONFIGURATION_SET });
+    new ses.ConfigurationSetEventDestination(this, 'EmailEventsToEventBridge', {
+      configurationSet: set,
+      destination: ses.EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.OPEN, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.REJECT, ses.EmailSendingEvent.RENDERING_FAILURE],
+    });
+    return DEFAULT_SES_CONFIGURATION_SET;
   }
 
   /** `publicApiUrl`: an https URL (a custom domain mapped to the API), without its trailing slash; or none. */

@@ -3,7 +3,7 @@
  * ledger in each recipient's partition (one conditional put per recipient, before the message leaves) and the
  * outbound message it became (the second and last write per recipient).
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../../domain/shared/model.js';
 import { DEFAULT_CAMPAIGN_SETTINGS, type CampaignSettings, type LedgerEntry, type PageTally, type Recipient, type RunCounters, type RunStore } from '../../domain/campaigns/run.js';
 import type { AttributionStore } from '../../domain/campaigns/attribution.js';
@@ -367,3 +367,46 @@ export const dynamoAttributionStore: AttributionStore = {
     );
   },
 };
+
+/**
+ * An e-mail or SMS of a campaign reached the person (SES events carry the message's tags: campaign, customer):
+ * counted once for the recipient's arm. The send-ledger entry records when, in the same transaction as the
+ * count, conditional on not being recorded yet: a repeated or late event counts nothing. Answers whether it counted.
+ */
+export async function countCampaignDelivery(input: { tenantId: string; customerId: string; channel: 'email' | 'sms'; campaignId: string; at: string }): Promise<boolean> {
+  const ledgerKey = campaignKeys.sendLedger(input.tenantId, input.customerId, input.channel, input.campaignId);
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: ledgerKey }));
+  const arm = (Item?.data as { arm?: string; deliveredAt?: string } | undefined)?.arm;
+  if (!arm || (Item?.data as { deliveredAt?: string }).deliveredAt) return false;
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: ledgerKey,
+              UpdateExpression: 'SET #d.deliveredAt = :at',
+              ConditionExpression: 'attribute_not_exists(#d.deliveredAt)',
+              ExpressionAttributeNames: { '#d': 'data' },
+              ExpressionAttributeValues: { ':at': input.at },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: campaignKeys.campaignRun(input.tenantId, input.campaignId),
+              UpdateExpression: 'ADD #c :one',
+              ExpressionAttributeNames: { '#c': `delivered_${arm}` },
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') return false;
+    throw error;
+  }
+}

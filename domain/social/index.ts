@@ -4,3 +4,5 @@ export * from './interactions.js';
 export * from './shares.js';
 export { detectLanguage } from './text-analysis.js';
 export type { TextAnalyzer } from './text-analysis.js';
+export { applyDeliveryReports } from './messages.js';
+export { SesEvent, sesDeliveryReport } from './ingest/ses.js';

@@ -14,4 +14,14 @@ export const CAMPAIGN_RULES: readonly RuleDeclaration[] = [
     },
     target: { queue: 'campaign-attribution' },
   },
+  {
+    name: 'EmailDeliveryEvents',
+    description: "SES delivery events of our e-mails (the configuration set publishes them to the default bus): delivered, opened, bounced, rejected, not rendered.",
+    bus: 'default',
+    pattern: {
+      source: ['aws.ses'],
+      'detail-type': ['Email Delivered', 'Email Opened', 'Email Bounced', 'Email Rejected', 'Email Rendering Failure'],
+    },
+    target: { queue: 'email-events' },
+  },
 ];

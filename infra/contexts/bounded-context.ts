@@ -22,7 +22,7 @@ export const BOUNDED_CONTEXTS = {
   Consent: ['consentApi', 'consentPublic', 'auditApi', 'privacyApi', 'consentRetention', 'erasure'],
   // the loyalty engine: awards from verified actions, the program and redemptions API, the expiry schedule
   Loyalty: ['loyaltyAwarder', 'loyaltyApi', 'loyaltyExpiry'],
-  Campaigns: ['campaignsApi', 'campaignStep', 'campaignAttribution'],
+  Campaigns: ['campaignsApi', 'campaignStep', 'campaignAttribution', 'emailEvents'],
   Platform: ['openApi'],
   Service: ['serviceApi', 'serviceTickets', 'serviceSlaBreaches'],
   // what the cloud costs each tenant, feature and campaign: the cost API and the budget check

@@ -212,10 +212,11 @@ describe('least privilege, from each declaration’s access', () => {
       return;
     }
     expect(env.EMAIL_FROM).toBe(DEFAULT_EMAIL_FROM);
-    expect(env.SES_CONFIGURATION_SET).toBeUndefined();
+    // no set of the deployment's own: the stack's, which publishes delivery events to the default bus
+    expect(env.SES_CONFIGURATION_SET).toBe('social-crm-email');
     expect(statements.flatMap(actionsOf)).toEqual(['ses:SendEmail']);
     const [address, domain] = [DEFAULT_EMAIL_FROM, DEFAULT_EMAIL_FROM.split('@')[1]];
-    expect(statements.flatMap(resourcesOf).map((r) => arnTail(r, 'ses')).sort()).toEqual([`identity/${address}`, `identity/${domain}`].sort());
+    expect(statements.flatMap(resourcesOf).map((r) => arnTail(r, 'ses')).sort()).toEqual([`identity/${address}`, `identity/${domain}`, 'configuration-set/social-crm-email'].sort());
     for (const st of statements) expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': address } });
   });
 
@@ -344,7 +345,8 @@ describe('event rules', () => {
     expect(matches).toHaveLength(1);
     const props = matches[0]!.Properties;
     expect(props.EventPattern).toEqual(rule.pattern);
-    expect(s.producer(props.EventBusName)?.resource.Properties.Name).toBe(BUS_NAME);
+    if (rule.bus === 'default') expect(props.EventBusName).toBe('default');
+    else expect(s.producer(props.EventBusName)?.resource.Properties.Name).toBe(BUS_NAME);
     const [target] = props.Targets as Json[];
     const names = queueNames(rule.target.queue);
     expect(s.producer(target!.Arn)?.resource.Properties.QueueName).toBe(names.queue);
@@ -361,7 +363,7 @@ describe('event rules', () => {
         .filter((st) => st.Effect === 'Allow');
       expect(grants).toHaveLength(1);
       expect(grants[0]).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
-      expect(JSON.stringify(grants[0]!.Condition)).toContain(`:rule/${BUS_NAME}/${rule.name}"`);
+      expect(JSON.stringify(grants[0]!.Condition)).toContain(rule.bus === 'default' ? `:rule/${rule.name}"` : `:rule/${BUS_NAME}/${rule.name}"`);
     }
   });
 });
@@ -440,6 +442,17 @@ describe('table, bus and user pool', () => {
     const [client] = s.stateful.resources('AWS::Cognito::UserPoolClient').filter((c) => (c.Properties.UserPoolId as { Ref?: string }).Ref === pool!.id);
     expect(client!.Properties.ReadAttributes).toContain('custom:tenantId');
     expect(client!.Properties.WriteAttributes).not.toContain('custom:tenantId');
+  });
+});
+
+describe('SES delivery events', () => {
+  it('a configuration set of the stack publishes delivery, open, bounce, reject and rendering failures to the default bus', () => {
+    const [set] = s.stateless.resources('AWS::SES::ConfigurationSet');
+    expect(set!.Properties.Name).toBe('social-crm-email');
+    const [destination] = s.stateless.resources('AWS::SES::ConfigurationSetEventDestination');
+    const d = destination!.Properties.EventDestination as Json;
+    expect(JSON.stringify(d.EventBridgeDestination)).toContain('event-bus/default');
+    expect((d.MatchingEventTypes as string[]).sort()).toEqual(['bounce', 'delivery', 'open', 'reject', 'renderingFailure']);
   });
 });
 

@@ -18,6 +18,12 @@ export const CAMPAIGN_FUNCTIONS = declareFunctions({
     timeoutSeconds: 300,
     access: { table: 'readWrite', publishesEvents: true, readsTenantSecrets: true, readsConsentKey: true, sendsEmail: true },
   },
+  emailEvents: {
+    id: 'EmailEvents',
+    entry: 'functions/campaigns/email-events.ts',
+    // SES delivery events: moves e-mails forward and counts campaign deliveries
+    access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: false },
+  },
   campaignAttribution: {
     id: 'CampaignAttribution',
     entry: 'functions/campaigns/attribution.ts',

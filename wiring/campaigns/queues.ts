@@ -12,4 +12,12 @@ export const CAMPAIGN_QUEUES = {
     dlqRetentionDays: 14,
     consumer: { function: 'campaignAttribution', batchSize: 10, maxBatchingWindowSeconds: 1 },
   },
+  'email-events': {
+    name: 'email-events',
+    // six times the consumer's timeout
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: { function: 'emailEvents', batchSize: 10, maxBatchingWindowSeconds: 5 },
+  },
 } as const satisfies Record<string, QueueDeclaration>;

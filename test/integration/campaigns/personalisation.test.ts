@@ -72,6 +72,32 @@ describe('personalisation', () => {
     expect(message.to).toBe(email);
     expect(message.subject).toBe('Lucía, 100 points');
     expect(message.text).toContain(`Hola Lucía: tienes 100 puntos y te gustará ${tag}-socks.`);
+
+    // SES reports the delivery on the default bus, with the tags the e-mail was sent with (adapters/messaging/cloud.ts);
+    // the EmailDeliveryEvents rule brings it to the email-events queue
+    const sentTags = { tenant: [acme.tenantId], ...Object.fromEntries(Object.entries(message.tags as Record<string, string>).map(([k, v]) => [k, [v]])) };
+    expect(sentTags).toMatchObject({ kind: ['campaign'], campaignId: [campaignId], customerId: [id] });
+    const ses = (eventType: string, extra: Record<string, unknown>, tags: Record<string, string[]> = sentTags) =>
+      JSON.stringify({
+        version: '0',
+        id: `ses-${eventType}-${Date.now()}`,
+        'detail-type': `Email ${eventType}`,
+        source: 'aws.ses',
+        time: new Date().toISOString(),
+        detail: { eventType, mail: { messageId: message.providerMessageId, timestamp: new Date().toISOString(), tags }, ...extra },
+      });
+    const queue = rt.queues.get('email-events')!.queue;
+    await queue.send(ses('Bounce', { bounce: { bounceType: 'Transient', bounceSubType: 'MailboxFull' } })); // SES still trying: nothing
+    await queue.send(ses('Delivery', { delivery: { timestamp: new Date().toISOString() } }, {})); // no tenant tag: dropped
+    await queue.send('not json at all'); // dropped, never retried forever
+    await settle(rt);
+    expect((await marketer(`/v1/campaigns/${campaignId}/results`)).body.delivered).toBe(0);
+    const delivered = ses('Delivery', { delivery: { timestamp: new Date().toISOString() } });
+    await queue.send(delivered);
+    await queue.send(delivered); // a repeat changes nothing
+    await settle(rt);
+    expect((await marketer(`/v1/campaigns/${campaignId}/results`)).body.delivered).toBe(1);
+    expect(rt.queues.get('email-events')!.dlq.depth().visible).toBe(0);
   }, 120_000);
 });
 
