@@ -4,8 +4,9 @@
  * campaign message counts as delivered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inHoldout } from '../../../domain/campaigns/allocation.js';
-import { approvedCampaign, audience, clients, outboxOf, settle, waitForStatus } from '../../support/campaigns.js';
+import { inHoldout, variantFor } from '../../../domain/campaigns/allocation.js';
+import type { Variant } from '../../../domain/campaigns/model.js';
+import { approvedCampaign, audience, campaignBody, clients, outboxOf, settle, waitForStatus } from '../../support/campaigns.js';
 import { delivery, whatsappChange, whatsappStatus } from '../../support/meta.js';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
 import { postEvent } from '../../support/stores.js';
@@ -41,6 +42,14 @@ describe('campaign results', () => {
     const treated = ids.map((c, i) => ({ c, i })).filter(({ c }) => !inHoldout(id, c, 40));
     expect(held.length).toBeGreaterThan(0);
     expect(treated.length).toBeGreaterThan(1);
+    // one conversion in each variant (when both have recipients): no variant may win on that
+    const variants = (campaignBody('x').creative.variants as Variant[]).map((v) => ({ ...v }));
+    const variantOf = (c: string) => variantFor(id, c, 'email', variants)?.id;
+    const firstOf = (v: string) => treated.findIndex(({ c }) => variantOf(c) === v);
+    const [a, b] = [firstOf('A'), firstOf('B')];
+    if (a >= 0 && b >= 0) treated.unshift(...[treated[a]!, treated[b]!].map((x) => ({ ...x })));
+    const converted = [...new Map(treated.map((t) => [t.c, t])).values()];
+    treated.splice(0, treated.length, ...converted);
 
     const secret = acme.secrets.events.secret;
     for (const [k, { i }] of treated.slice(0, 2).entries()) expect((await postEvent(rt.url, acme.tenantId, secret, 'order.placed', order(emailOf(i), `m-${k}`, '19.95'))).status).toBe(200);
