@@ -73,9 +73,12 @@ function set<const F extends string, V extends z.ZodType<string>>(field: F, valu
     .refine((c: { op: string; value?: unknown }) => Array.isArray(c.value) === (c.op !== 'has'), { message: 'has takes one value; hasAny, hasAll and hasNone take a list', path: ['value'] });
 }
 
+/** Numbers a rule may compare with: far beyond any figure, well within what DynamoDB stores (38 digits). */
+const RuleNumber = z.number().finite().min(-1e15).max(1e15);
+
 export const Condition = z.discriminatedUnion('field', [
-  z.object({ field: z.enum(NUMERIC_FIELDS), op: Comparison, value: z.number().finite() }).strict(),
-  z.object({ field: z.enum(MONEY_FIELDS), op: Comparison, value: z.union([Decimal, z.number().finite()]) }).strict(),
+  z.object({ field: z.enum(NUMERIC_FIELDS), op: Comparison, value: RuleNumber }).strict(),
+  z.object({ field: z.enum(MONEY_FIELDS), op: Comparison, value: z.union([Decimal, RuleNumber]) }).strict(),
   choice('stage', Stage),
   choice('rfm.class', z.enum(RFM_CLASSES)),
   choice('churnRisk', z.enum(CHURN_RISKS)),
@@ -107,8 +110,30 @@ function measure(rule: SegmentRule, depth = 1): { depth: number; conditions: num
   return { depth: Math.max(...sizes.map((s) => s.depth)), conditions: sizes.reduce((n, s) => n + s.conditions, 0) };
 }
 
+/**
+ * How deep a JSON value nests, counted without recursion and given up past `limit`: a rule nested thousands deep
+ * must be refused before the recursive schema walks it (that would exhaust the stack).
+ */
+export function nestingExceeds(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > limit) return true;
+    const next: unknown[] = [];
+    for (const v of level) if (v && typeof v === 'object') next.push(...Object.values(v as Record<string, unknown>));
+    level = next;
+  }
+  return false;
+}
+
+/** Nesting of a rule's JSON: each and/or level adds two (the object and its list), a condition one more. */
+const MAX_JSON_NESTING = 2 * MAX_RULE_DEPTH + 4;
+
 /** A rule as a client sends it: also bounded in depth and size, so evaluation stays cheap per event. */
-export const SegmentRuleInput = SegmentRule.superRefine((rule, ctx) => {
+export const SegmentRuleInput = z
+  .unknown()
+  .refine((raw) => !nestingExceeds(raw, MAX_JSON_NESTING), `rules nest at most ${MAX_RULE_DEPTH} deep`)
+  .pipe(SegmentRule)
+  .superRefine((rule, ctx) => {
   const { depth, conditions } = measure(rule);
   if (depth > MAX_RULE_DEPTH) ctx.addIssue({ code: 'custom', message: `rules nest at most ${MAX_RULE_DEPTH} deep` });
   if (conditions > MAX_RULE_CONDITIONS) ctx.addIssue({ code: 'custom', message: `a rule has at most ${MAX_RULE_CONDITIONS} conditions` });

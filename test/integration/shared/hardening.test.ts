@@ -87,3 +87,24 @@ describe('list cursors (one codec, domain/shared/cursor.ts)', () => {
     expect(second.body.items[0]).not.toEqual(first.body.items[0]);
   });
 });
+
+describe('segment rules bounded in the schema', () => {
+  const post = (rule: unknown) => marketer('/v1/segments', { method: 'POST', body: JSON.stringify({ name: `bounded-${Date.now()}-${Math.random()}`, rule }) });
+  it.each([1e125, 1e308, -1e20])('a number of %s is a 400, not a marshaller 500', async (value) => {
+    const res = await post({ field: 'orders', op: 'gte', value });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_input');
+  });
+  it('a rule nested 2,000 nots deep is a 400, not a stack overflow', async () => {
+    let rule: unknown = { field: 'stage', op: 'eq', value: 'lead' };
+    for (let i = 0; i < 2000; i++) rule = { not: rule };
+    const res = await post(rule);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('nest at most');
+  });
+  it('a rule at the allowed depth is still accepted', async () => {
+    let rule: unknown = { field: 'stage', op: 'eq', value: 'lead' };
+    for (let i = 0; i < 5; i++) rule = { not: rule };
+    expect((await post(rule)).status).toBe(201);
+  });
+});
