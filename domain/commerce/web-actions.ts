@@ -11,6 +11,7 @@ import { resolveCustomer, type IdentityInput, type IdentityPorts, type PersonCon
 import type { InteractionKind } from '../shared/vocabulary.js';
 import { retentionOfNewInteractions } from '../privacy/index.js';
 import type { TextAnalyzer } from '../social/index.js';
+import { boundedText } from '../shared/limits.js';
 
 export interface WebAction {
   kind: InteractionKind;
@@ -57,7 +58,7 @@ export async function recordWebAction(
     channel: 'web',
     kind: action.kind,
     externalId: action.externalId,
-    ...(action.text !== undefined && { text: action.text }),
+    ...(action.text !== undefined && { text: boundedText(action.text) }),
     ...(analysis && { sentiment: analysis.sentiment, intent: analysis.intent }),
     ...(action.subjectId !== undefined && { postId: action.subjectId }),
     occurredAt: action.occurredAt,

@@ -68,8 +68,14 @@ export async function recordSocialInteractions(
   ctx: RecordContext,
   signals: SocialSignal[],
 ): Promise<RecordResult[]> {
+  // all or nothing: an id that cannot be a key refuses the delivery before any person is resolved or made
+  for (const s of signals) {
+    requireIdLength('externalId', s.externalId);
+    requireIdLength('author', s.author.externalId);
+    requireIdLength('postId', s.postId);
+  }
   const textual = signals.filter((s) => s.text);
-  const analyses = textual.length > 0 ? await ports.analyzer.analyze(textual.map((s) => s.text as string)) : [];
+  const analyses = textual.length > 0 ? await ports.analyzer.analyze(textual.map((s) => boundedText(s.text as string))) : [];
   const analysisOf = new Map(textual.map((s, i) => [s, analyses[i]]));
 
   const results: RecordResult[] = [];
@@ -87,7 +93,7 @@ export async function recordSocialInteractions(
       kind: signal.kind,
       externalId: signal.externalId,
       ...(signal.accountId !== undefined && { accountId: signal.accountId }),
-      ...(signal.text !== undefined && { text: signal.text }),
+      ...(signal.text !== undefined && { text: boundedText(signal.text) }),
       ...(analysis && { sentiment: analysis.sentiment, intent: analysis.intent }),
       ...(signal.postId !== undefined && { postId: signal.postId }),
       ...(signal.parentId !== undefined && { parentId: signal.parentId }),
@@ -159,11 +165,12 @@ export async function amendInteraction(
   } else {
     if (stored.removedAt) return stored; // a late edit does not bring deleted text back
     const [analysis] = await ports.analyzer.analyze([amendment.text]);
-    next = { ...rest, text: amendment.text, ...(analysis && { sentiment: analysis.sentiment, intent: analysis.intent }), editedAt: amendment.at };
+    next = { ...rest, text: boundedText(amendment.text), ...(analysis && { sentiment: analysis.sentiment, intent: analysis.intent }), editedAt: amendment.at };
   }
   await ports.interactions.replace(next);
   return next;
 }
 
 import { interactionRecordedEvent } from '../shared/interaction-recorded.js';
+import { boundedText, requireIdLength } from '../shared/limits.js';
 export { interactionRecordedEvent };

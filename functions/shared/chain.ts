@@ -16,6 +16,7 @@ import { collectUsage, flushIfDue, flushOnShutdown } from '../../adapters/shared
 import { featureOfFunction, queueTargetsOf } from '../../wiring/finance/index.js';
 import { logger } from './powertools.js';
 import { errorResponse, header, json, type HttpEvent, type HttpResult } from './http.js';
+import { checkRequestLimits } from '../../domain/shared/limits.js';
 
 /** The tenant an invocation works for, once the handler knows it (path or token): its usage is billed there. */
 export function meterTenant(tenantId: string): void {
@@ -86,6 +87,8 @@ export function httpFunction(functionName: string, handler: HttpHandler) {
       before: ({ event }) => {
         const correlationId = header(event, 'x-correlation-id') ?? event.requestContext.requestId;
         logger.appendKeys({ correlationId, route: event.routeKey });
+        // one place for every route: ids, query values and key headers within the limits (domain/shared/limits.ts)
+        checkRequestLimits(event);
       },
       after: ({ response, event }) => {
         logger.info('request handled', { route: event.routeKey, status: response?.statusCode });

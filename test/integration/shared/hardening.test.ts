@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
 import { api } from '../../support/webhooks.js';
+import { changesEntry, delivery, freshId, pageComment, sendMeta } from '../../support/meta.js';
+import { postEvent } from '../../support/stores.js';
 
 let rt: TestRuntime;
 let marketer: ReturnType<typeof api>;
@@ -106,5 +108,38 @@ describe('segment rules bounded in the schema', () => {
     let rule: unknown = { field: 'stage', op: 'eq', value: 'lead' };
     for (let i = 0; i < 5; i++) rule = { not: rule };
     expect((await post(rule)).status).toBe(201);
+  });
+});
+
+describe('size limits (domain/shared/limits.ts), one check at the edge', () => {
+  it('an id, a query value or a delivery id header past its limit is a JSON 400, before anything is read or written', async () => {
+    const long = 'x'.repeat(2100);
+    for (const path of [`/v1/customers/${long}`, `/v1/segments/${long}/preview`, `/v1/customers?email=${'a'.repeat(2030)}@example.com`, `/v1/customers?channel=facebook&externalId=${long}`]) {
+      const res = await marketer(path);
+      expect(res.status, path.slice(0, 40)).toBe(400);
+      expect(res.body.error.code).toBe('invalid_input');
+    }
+    const acme = rt.credentials.tenants[0]!;
+    const res = await postEvent(rt.url, acme.tenantId, acme.secrets.events.secret, 'review.posted', { person: { email: 'long.id@example.com' }, rating: 5 }, { id: `msg_${'1'.repeat(2100)}` });
+    expect(res.status).toBe(400);
+  });
+
+  it('a signed comment of 500,000 characters is kept, cut at 20,000 with a mark; one whose author id cannot be a key is refused whole', async () => {
+    const acme = rt.credentials.tenants[0]!;
+    const fan = freshId('7');
+    const body = delivery('page', [changesEntry(acme.accounts.facebook, [pageComment({ pageId: acme.accounts.facebook, fromId: fan, message: `${'ñ'.repeat(499_999)}!` })])]);
+    expect((await sendMeta(rt.url, acme, body)).status).toBe(200);
+    await rt.drain();
+    const found = (await marketer(`/v1/customers?channel=facebook&externalId=${fan}`)).body.items[0];
+    const timeline = (await marketer(`/v1/customers/${found.id}/timeline`)).body.items as { type: string; text?: string }[];
+    const text = timeline.find((i) => i.type === 'interaction')!.text!;
+    expect(text.length).toBe(20_000);
+    expect(text.endsWith(' […]')).toBe(true);
+
+    const refused = delivery('page', [changesEntry(acme.accounts.facebook, [pageComment({ pageId: acme.accounts.facebook, fromId: '9'.repeat(600), message: 'hola' })])]);
+    const res = await sendMeta(rt.url, acme, refused);
+    expect(res.status).toBe(400);
+    expect((await marketer(`/v1/customers?channel=facebook&externalId=${'9'.repeat(600)}`)).status).toBe(200);
+    expect((await marketer(`/v1/customers?channel=facebook&externalId=${'9'.repeat(600)}`)).body.items).toEqual([]);
   });
 });
