@@ -56,7 +56,8 @@ const LineItem = z.object({
   product_id: StoreId.nullish(),
   sku: Text,
   quantity: z.number().int().nonnegative(),
-  price: DecimalText,
+  // optional, as `sku` is: the payload identifies the order and the buyer; a line's money may come as price_set alone
+  price: DecimalText.nullish(),
   price_set: MoneySet.nullish(),
 });
 
@@ -130,7 +131,7 @@ export function shopifyOrderSnapshot(order: ShopifyOrder): OrderSnapshot {
   const lineItems: OrderLine[] = order.line_items.map((line) => ({
     productId: line.product_id ?? line.sku ?? line.id,
     quantity: line.quantity,
-    price: line.price_set ? { amount: line.price_set.shop_money.amount, currency: line.price_set.shop_money.currency_code } : { amount: line.price, currency: total.currency },
+    price: line.price_set ? { amount: line.price_set.shop_money.amount, currency: line.price_set.shop_money.currency_code } : { amount: line.price ?? '0', currency: total.currency },
   }));
   const status = order.financial_status ?? undefined;
   const changedAt = order.updated_at ?? order.processed_at ?? order.created_at;

@@ -45,7 +45,9 @@ export const WooOrder = z.object({
       product_id: StoreId.nullish(),
       sku: Text,
       quantity: z.number().int(),
-      price: DecimalText,
+      // optional: Woo leaves it out for some product types and extensions; the line's total stands in for it
+      price: DecimalText.nullish(),
+      total: DecimalText.nullish(),
     }),
   ),
   refunds: z.array(z.object({ id: StoreId, total: DecimalText })).nullish(),
@@ -82,7 +84,7 @@ export function wooOrderSnapshot(order: WooOrder): OrderSnapshot {
   const lineItems: OrderLine[] = order.line_items.map((line) => ({
     productId: line.product_id && line.product_id !== '0' ? line.product_id : (line.sku || line.id),
     quantity: line.quantity,
-    price: { amount: line.price, currency },
+    price: { amount: line.price ?? (line.quantity === 1 && line.total ? line.total : '0'), currency },
   }));
   // Woo lists refunds without a date: they count from the modification that reported them
   const refunds: OrderRefund[] = (order.refunds ?? [])

@@ -94,3 +94,16 @@ describe('Shopify customers and delivery keys', () => {
     expect(isShopifyTopic('products/update')).toBe(false);
   });
 });
+
+describe('a Shopify order missing fields we can do without', () => {
+  it('is read without line skus and without a line price when price_set is there', () => {
+    const raw = JSON.parse(sample('shopify-orders-create.json'));
+    for (const line of raw.line_items) {
+      delete line.sku;
+      if (line.price_set) delete line.price;
+    }
+    const snapshot = shopifyOrderSnapshot(ShopifyOrder.parse(parseJsonExact(JSON.stringify(raw))));
+    expect(snapshot.lineItems.length).toBe(raw.line_items.length);
+    expect(snapshot.lineItems.every((l) => /^\d+(\.\d+)?$/.test(l.price.amount))).toBe(true);
+  });
+});

@@ -64,3 +64,21 @@ describe('WooCommerce customers, pings and keys', () => {
     expect(isWooTopic('order.deleted')).toBe(false);
   });
 });
+
+describe('a WooCommerce order missing fields we can do without', () => {
+  it('is read without a line price (the line total stands in for one unit) and without a sku', () => {
+    const parsed = order((t) => {
+      const o = JSON.parse(t);
+      for (const line of o.line_items) {
+        delete line.price;
+        delete line.sku;
+      }
+      o.line_items[0].quantity = 1;
+      return JSON.stringify(o);
+    });
+    const snapshot = wooOrderSnapshot(parsed);
+    expect(snapshot.total).toEqual({ amount: '29.35', currency: 'USD' });
+    expect(snapshot.lineItems[0]!.price.amount).toBe(String(parsed.line_items[0]!.total));
+    expect(snapshot.lineItems.every((l) => l.price.currency === 'USD')).toBe(true);
+  });
+});
