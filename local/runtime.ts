@@ -30,6 +30,7 @@ import { LocalQueue, startPoller, type Poller } from './sqs-queue.js';
 import { startScheduler } from './scheduler.js';
 import { localAttachmentStore } from './files.js';
 import { setAttachmentStore } from '../adapters/campaigns/files.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
 export interface RuntimeOptions {
   port?: number;
@@ -56,6 +57,8 @@ export interface LocalRuntime {
   runSchedule(name: string, at?: Date): Promise<unknown>;
   /** Resolves once every queue is empty and nothing is in flight; rejects after `timeoutMs` (default 60 s) in all. */
   drain(timeoutMs?: number): Promise<void>;
+  /** The DynamoDB Local process this runtime started (undefined when it was given an endpoint). */
+  dynamoPid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -71,6 +74,30 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   // 2. DynamoDB Local and the table
   let dynamo: RunningDynamo | undefined;
   const endpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoDbLocal(join(options.dataDir, 'dynamodb'))).endpoint;
+  // the runtime owns its DynamoDB Local: when it dies, one log line and a restart on the same port and data
+  // (nothing on disk is lost; requests meanwhile answer 500 and consumers retry, as they would in AWS)
+  let dynamoState: 'up' | 'restarting' | 'external' = dynamo ? 'up' : 'external';
+  let stopping = false;
+  const watch = (d: RunningDynamo) =>
+    d.onUnexpectedExit((code) => {
+      if (stopping) return;
+      dynamoState = 'restarting';
+      console.error(`DynamoDB Local stopped (exit code ${code}); restarting it on ${d.endpoint} with the same data`);
+      void (async () => {
+        for (let attempt = 1; !stopping; attempt++) {
+          try {
+            dynamo = await startDynamoDbLocal(join(options.dataDir, 'dynamodb'), d.port);
+            dynamoState = 'up';
+            console.error('DynamoDB Local is back');
+            return watch(dynamo);
+          } catch (error) {
+            if (attempt >= 5) return console.error(`DynamoDB Local would not restart: ${(error as Error).message}`);
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+          }
+        }
+      })();
+    });
+  if (dynamo) watch(dynamo);
   process.env.DYNAMODB_ENDPOINT = endpoint;
   setDocumentClient(undefined);
   await ensureTable(endpoint, tableName());
@@ -151,7 +178,19 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let apiUrl = '';
   const files = localAttachmentStore(options.dataDir, () => apiUrl);
   setAttachmentStore(files.store);
-  const api = await startHttpServer({ port: options.port ?? 3000, jwtKey, fallback, upload: files.handleUpload });
+  // GET /health: what is up (DynamoDB Local answering, queues and their depth), 503 when the table cannot be read
+  const health = async () => {
+    let table = 'up';
+    try {
+      await documentClient().send(new GetCommand({ TableName: tableName(), Key: { pk: 'HEALTH', sk: 'HEALTH' } }));
+    } catch {
+      table = 'down';
+    }
+    const queueDepths = Object.fromEntries([...queues.entries()].map(([name, { queue, dlq }]) => [name, { ...queue.depth(), deadLetters: dlq.depth().visible }]));
+    const ok = table === 'up';
+    return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', dynamodb: { table, process: dynamoState }, queues: queueDepths } };
+  };
+  const api = await startHttpServer({ port: options.port ?? 3000, jwtKey, fallback, upload: files.handleUpload, health });
   apiUrl = api.url;
   process.env.PUBLIC_API_URL = api.url; // where e-mailed links point
   process.env.OPERATOR_ISSUER ??= LOCAL_OPERATOR_ISSUER; // the operator's tokens (credentials.json "operator")
@@ -165,6 +204,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     bus,
     queues,
     runSchedule: (name, at) => scheduler.runNow(name, at),
+    dynamoPid: () => dynamo?.pid,
     drain: async (timeoutMs = 60_000) => {
       // one deadline for all queues; a consumer may publish into another queue, so repeat until a whole pass finds
       // every queue already settled
@@ -193,6 +233,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       setAttachmentStore(undefined);
       documentClient().destroy();
       setDocumentClient(undefined);
+      stopping = true;
       await dynamo?.stop();
     },
   };
