@@ -117,7 +117,7 @@ export function startHttpServer(options: LocalApiOptions): Promise<{ server: Ser
     let authorizer: { jwt: { claims: Record<string, string>; scopes: null } } | undefined;
     if (match.route.auth !== 'public') {
       const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
-      const claims = bearer ? verifyToken(options.jwtKey, bearer.trim()) : undefined;
+      const claims = bearer ? await verifyToken(options.jwtKey, bearer.trim()) : undefined;
       if (!claims) return sendJson(res, 401, { error: { code: 'unauthorized', message: 'A valid bearer token is required' } });
       authorizer = { jwt: { claims: flattenClaims(claims), scopes: null } };
     }

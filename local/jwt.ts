@@ -3,7 +3,8 @@
  * the same claims a Cognito ID token does (`custom:tenantId`, `cognito:groups`), so handlers read one
  * claim layout in both places. In AWS, API Gateway's JWT authorizer verifies Cognito's tokens instead.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { jwtVerify } from 'jose';
 import { CLAIMS, type Role } from '../domain/shared/auth.js';
 
 export const LOCAL_ISSUER = 'social-crm-local';
@@ -40,25 +41,35 @@ export function devOperatorToken(key: Buffer, ttlSeconds = 30 * 86400, now = Dat
   return signToken(key, { iss: LOCAL_OPERATOR_ISSUER, aud: LOCAL_AUDIENCE, sub: 'platform-operator', iat, exp: iat + ttlSeconds, token_use: 'id', [CLAIMS.groups]: ['operator'] });
 }
 
-/** Verifies signature, issuer, audience and expiry, as API Gateway's JWT authorizer does; undefined if any fails. */
-export function verifyToken(key: Buffer, token: string, now = Date.now()): Record<string, unknown> | undefined {
+/**
+ * Verifies a token as API Gateway's JWT authorizer does (with `jose`): the signature (HS256 only, and only its
+ * canonical encoding), issuer, audience, `exp` and `nbf`; an `iat` in the future is refused, and only ID tokens
+ * (`token_use: "id"`) are taken, as the Cognito authorizer of the stack expects. Undefined if anything fails.
+ */
+export async function verifyToken(key: Buffer, token: string, now = Date.now()): Promise<Record<string, unknown> | undefined> {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
-  const [header, payload, signature] = parts as [string, string, string];
-  const expected = createHmac('sha256', key).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  // a signature is one byte string: flipped unused bits, padding or stray characters make another encoding of it
+  const signature = parts[2]!;
+  if (!/^[A-Za-z0-9_-]+$/.test(signature) || Buffer.from(signature, 'base64url').toString('base64url') !== signature) return undefined;
   try {
-    const head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: string };
-    if (head.alg !== 'HS256') return undefined;
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if ((claims.iss !== LOCAL_ISSUER && claims.iss !== LOCAL_OPERATOR_ISSUER) || claims.aud !== LOCAL_AUDIENCE) return undefined;
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now) return undefined;
-    return claims;
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      issuer: [LOCAL_ISSUER, LOCAL_OPERATOR_ISSUER],
+      audience: LOCAL_AUDIENCE,
+      currentDate: new Date(now),
+      requiredClaims: ['exp', 'iat'],
+    });
+    if (typeof payload.iat !== 'number' || payload.iat * 1000 > now + IAT_SKEW_MS) return undefined;
+    if (payload.token_use !== 'id') return undefined;
+    return payload as Record<string, unknown>;
   } catch {
     return undefined;
   }
 }
+
+/** How far ahead of this clock an `iat` may be (clocks drift a little). */
+const IAT_SKEW_MS = 60_000;
 
 /**
  * API Gateway hands claims to the function as strings; arrays become "[a b]". Flattening the same way
