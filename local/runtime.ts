@@ -31,6 +31,7 @@ import { startScheduler } from './scheduler.js';
 import { localAttachmentStore } from './files.js';
 import { setAttachmentStore } from '../adapters/campaigns/files.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { jsonFolderArtefacts, registerPersonalArtefacts } from '../adapters/privacy/artefacts.js';
 
 export interface RuntimeOptions {
   port?: number;
@@ -125,6 +126,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   process.env.SUPPRESSION_PEPPER = state.suppressionPepper;
   setEmailSender(new OutboxEmailSender(join(options.dataDir, 'outbox')));
   setMessageSender(new OutboxMessageSender(join(options.dataDir, 'outbox')));
+  // the outbox holds people's addresses and links: erasure reaches it (adapters/privacy/artefacts.ts)
+  const unregisterOutbox = registerPersonalArtefacts(jsonFolderArtefacts('LocalOutbox', join(options.dataDir, 'outbox')));
   // service replies (Graph API, WhatsApp Cloud API, X) land in the same outbox
   setReplySender(new OutboxReplySender(join(options.dataDir, 'outbox')));
 
@@ -231,6 +234,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       setMessageSender(undefined);
       setReplySender(undefined);
       setAttachmentStore(undefined);
+      unregisterOutbox();
       documentClient().destroy();
       setDocumentClient(undefined);
       stopping = true;

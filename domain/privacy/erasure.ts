@@ -128,9 +128,21 @@ export interface PersonalDataEraser {
   remaining(tenantId: string, subjects: string[]): Promise<number>;
 }
 
+/**
+ * Stores outside the table that can hold a person's data (locally: the outbox of e-mails, messages and replies;
+ * in AWS the providers keep their own logs, not ours): erased with the rest, in the first step, while the
+ * person's identities are still known.
+ */
+export interface PersonalArtefacts {
+  name: string;
+  /** Removes what names one of the subjects or identities; answers how many artefacts went. */
+  erase(tenantId: string, subjects: string[], identities: IdentityRef[]): Promise<number>;
+}
+
 export interface ErasurePorts {
   requests: ErasureRequests;
   eraser: PersonalDataEraser;
+  artefacts?: readonly PersonalArtefacts[];
   publisher: EventPublisher;
   audit: AuditLog;
   clock: Clock;
@@ -231,7 +243,8 @@ async function advance(ports: ErasurePorts, request: ErasureRequest): Promise<Er
       const subjects = [...new Set([...request.subjects, request.customerId, ...profiles.map((p) => p.id)])];
       const identities = identitiesOf(profiles);
       await ports.eraser.suppress(tenantId, identities, now);
-      const erased = await ports.eraser.eraseIdentities(tenantId, identities, subjects);
+      let erased = await ports.eraser.eraseIdentities(tenantId, identities, subjects);
+      for (const store of ports.artefacts ?? []) erased = add(erased, { [store.name]: await store.erase(tenantId, subjects, identities) });
       return { ...request, subjects, phase: 'profiles', counts: add(request.counts, erased) };
     }
     case 'profiles': {

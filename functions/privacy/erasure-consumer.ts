@@ -10,6 +10,7 @@ import { FUNCTIONS } from '../../wiring/functions.js';
 import { queueConsumer } from '../shared/chain.js';
 import { ports } from '../shared/ports.js';
 import { logger } from '../shared/powertools.js';
+import { personalArtefacts } from '../../adapters/privacy/artefacts.js';
 
 const MARGIN_MS = 30_000;
 
@@ -18,7 +19,7 @@ export const handler = queueConsumer(FUNCTIONS.erasure.id, ErasureRequested, asy
   const { requestId } = message.detail.data;
   const deadline = Date.now() + FUNCTIONS.erasure.timeoutSeconds * 1000 - MARGIN_MS;
   const outcome = await runErasureStep(
-    { requests: erasureRequests, eraser: personalData, publisher: ports.publisher, audit: ports.audit, clock: ports.clock },
+    { requests: erasureRequests, eraser: personalData, artefacts: personalArtefacts(), publisher: ports.publisher, audit: ports.audit, clock: ports.clock },
     { tenantId, correlationId },
     requestId,
     deadline,

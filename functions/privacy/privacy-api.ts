@@ -15,8 +15,9 @@ import { correlationIdOf, httpFunction, meterTenant } from '../shared/chain.js';
 import { authorize, json, parseJsonBytes, pathParam, rawBody, validate, type HttpEvent } from '../shared/http.js';
 import { ports } from '../shared/ports.js';
 import { routeRoles } from '../shared/route-auth.js';
+import { personalArtefacts } from '../../adapters/privacy/artefacts.js';
 
-const erasurePorts = () => ({ requests: erasureRequests, eraser: personalData, publisher: ports.publisher, audit: ports.audit, clock: ports.clock });
+const erasurePorts = () => ({ requests: erasureRequests, eraser: personalData, artefacts: personalArtefacts(), publisher: ports.publisher, audit: ports.audit, clock: ports.clock });
 
 const requestView = (r: ErasureRequest) =>
   ErasureRequestView.parse({

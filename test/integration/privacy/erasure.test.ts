@@ -5,7 +5,10 @@
  * customer answers 404, no identity finds them, repeating is safe, and the person coming back through a
  * webhook is kept to serve them but never targeted.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { personalArtefacts } from '../../../adapters/privacy/artefacts.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../../adapters/dynamo/client.js';
 import { RETAINED } from '../../../domain/privacy/erasure.js';
@@ -23,6 +26,18 @@ let before: Map<string, Key[]>;
 let beforeScan: Record<string, unknown>[];
 let requestId: string;
 let afterFirst: Record<string, unknown>;
+let outboxBefore: string[];
+/** Outbox files (e-mails with their links, messages, replies) that name any of these. */
+const outboxNaming = (needles: string[]) => {
+  const dir = join(rt.dataDir, 'outbox');
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return files.filter((f) => needles.some((n) => readFileSync(join(dir, f), 'utf8').includes(n)));
+};
 const ytChannel = youtubeChannelId();
 
 const identities = identitiesOf;
@@ -41,6 +56,7 @@ beforeAll(async () => {
   const subjects = [person.customerId, person.mergedId];
   before = await personKeys(rt.tableName, 'acme', subjects, identities(person));
   beforeScan = await scanTable(rt.tableName);
+  outboxBefore = outboxNaming(directIdentifiers(person));
 
   const res = await admin(`/v1/customers/${person.customerId}/erasure`, { method: 'POST' });
   expect(res.status).toBe(202);
@@ -66,6 +82,14 @@ describe('POST /v1/customers/{id}/erasure', () => {
     const counts = afterFirst.counts as Record<string, number>;
     expect(counts.Customer).toBe(2);
     expect(counts.Identity).toBe(identitiesOf(person).length);
+  });
+
+  it('reaches every store outside the table the artefact registry lists: the outbox keeps nothing that names them', () => {
+    expect(personalArtefacts().map((a) => a.name)).toContain('LocalOutbox');
+    // the loyalty welcome e-mail to their address was there before
+    expect(outboxBefore.length).toBeGreaterThanOrEqual(1);
+    expect(outboxNaming(directIdentifiers(person))).toEqual([]);
+    expect((afterFirst.counts as Record<string, number>).LocalOutbox).toBe(outboxBefore.length);
   });
 
   it('leaves nothing under any key the person had', async () => {
