@@ -14,7 +14,7 @@ import type { EventDefinition } from '../../events/catalog.js';
 import { LAMBDA_PLATFORM_LOG_BYTES, Meter, currentMeter, installLogMeter, runMetered, setQueueTargetCounter } from '../../adapters/shared/meter.js';
 import { collectUsage, flushIfDue, flushOnShutdown } from '../../adapters/shared/usage.js';
 import { featureOfFunction, queueTargetsOf } from '../../wiring/finance/index.js';
-import { logger } from './powertools.js';
+import { inLoggerScope, logger } from './powertools.js';
 import { errorResponse, header, json, type HttpEvent, type HttpResult } from './http.js';
 import { checkRequestLimits } from '../../domain/shared/limits.js';
 
@@ -66,7 +66,7 @@ async function metered<T>(functionName: string, context: Context | undefined, ru
  * invocation's async context (locally a launch request starts the run).
  */
 export function meteredJob<T>(functionName: string, context: Context | undefined, work: { tenantId?: string; campaignId?: string }, run: () => Promise<T>): Promise<T> {
-  return metered(
+  return inLoggerScope(() => metered(
     functionName,
     context,
     (meter) => {
@@ -75,7 +75,7 @@ export function meteredJob<T>(functionName: string, context: Context | undefined
       return run();
     },
     false,
-  );
+  ));
 }
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
@@ -99,7 +99,7 @@ export function httpFunction(functionName: string, handler: HttpHandler) {
       },
     })
     .handler(handler);
-  return (event: HttpEvent, context: Context) => metered(functionName, context, () => chain(event, context));
+  return (event: HttpEvent, context: Context) => inLoggerScope(() => metered(functionName, context, () => chain(event, context)));
 }
 
 function mapError(error: unknown): HttpResult {
@@ -188,7 +188,7 @@ export function queueConsumer<D extends EventDefinition>(
         flushLater();
       }
     });
-  return chain;
+  return (event: SQSEvent, context: Context) => inLoggerScope(() => chain(event, context));
 }
 
 /**
