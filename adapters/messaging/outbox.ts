@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessageSender, OutgoingMessage, SentMessage } from '../../domain/shared/messaging.js';
+import { outboxStamp } from '../shared/email.js';
 
 export class OutboxMessageSender implements MessageSender {
   constructor(readonly directory: string) {
@@ -15,7 +16,7 @@ export class OutboxMessageSender implements MessageSender {
   async send(message: OutgoingMessage): Promise<SentMessage> {
     const providerMessageId = `outbox-${randomUUID()}`;
     const sentAt = new Date().toISOString();
-    const file = join(this.directory, `${sentAt.replace(/[:.]/g, '-')}-${message.channel}-${providerMessageId}.json`);
+    const file = join(this.directory, `${outboxStamp(sentAt)}-${message.channel}-${providerMessageId}.json`);
     writeFileSync(file, JSON.stringify({ providerMessageId, sentAt, ...message }, null, 2), { mode: 0o600 });
     return { providerMessageId };
   }

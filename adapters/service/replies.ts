@@ -18,6 +18,7 @@ import { OutboxMessageSender } from '../messaging/outbox.js';
 import { PermanentSendError, TransientSendError } from '../../domain/shared/messaging.js';
 import type { ReplyPort } from '../../domain/service/tickets.js';
 import { secretStore, isWritableSecretStore } from '../shared/secrets.js';
+import { outboxStamp } from '../shared/email.js';
 
 type Reply = Parameters<ReplyPort['send']>[0];
 
@@ -88,7 +89,7 @@ export class OutboxReplySender implements ReplyPort {
     const providerMessageId = `outbox-${randomUUID()}`;
     const sentAt = new Date().toISOString();
     writeFileSync(
-      join(this.directory, `${sentAt.replace(/[:.]/g, '-')}-reply-${reply.channel}-${providerMessageId}.json`),
+      join(this.directory, `${outboxStamp(sentAt)}-reply-${reply.channel}-${providerMessageId}.json`),
       JSON.stringify({ providerMessageId, sentAt, type: 'service_reply', ...reply }, null, 2),
       { mode: 0o600 },
     );

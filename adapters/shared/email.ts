@@ -48,6 +48,16 @@ export class SesEmailSender implements EmailSender {
   }
 }
 
+let outboxSequence = 0;
+/**
+ * The start of an outbox file's name: the time, then a sequence of this process, so a listing is in sending order
+ * even for two messages of one millisecond (a random id alone would order those by chance).
+ */
+export function outboxStamp(sentAt: string): string {
+  outboxSequence = (outboxSequence + 1) % 1_000_000;
+  return `${sentAt.replace(/[:.]/g, '-')}-${String(outboxSequence).padStart(6, '0')}`;
+}
+
 /** Local: each message is a JSON file named so that a directory listing is in sending order. */
 export class OutboxEmailSender implements EmailSender {
   constructor(readonly directory: string) {
@@ -57,7 +67,7 @@ export class OutboxEmailSender implements EmailSender {
   async send(message: EmailMessage): Promise<{ messageId: string }> {
     const messageId = randomUUID();
     const sentAt = new Date().toISOString();
-    const file = join(this.directory, `${sentAt.replace(/[:.]/g, '-')}-${messageId}.json`);
+    const file = join(this.directory, `${outboxStamp(sentAt)}-${messageId}.json`);
     writeFileSync(file, JSON.stringify({ messageId, sentAt, ...message }, null, 2), { mode: 0o600 });
     return { messageId };
   }

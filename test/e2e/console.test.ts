@@ -69,9 +69,8 @@ describe('console', () => {
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${rt.url}/`);
-    for (const role of ['admin', 'marketer', 'agent', 'finance']) {
-      await expect(page.getByTestId(`signin-globex-${role}`).isVisible()).resolves.toBe(true);
-    }
+    // the sign-in page lists the tenants once it has fetched the local credentials: wait for each, do not peek
+    for (const role of ['admin', 'marketer', 'agent', 'finance']) await page.getByTestId(`signin-globex-${role}`).waitFor({ state: 'visible' });
     await shot(page, 'signin');
     // fetch() may not set Host; node:http may, as a DNS-rebinding page's requests would arrive
     const foreign = await new Promise<number>((done, fail) =>
