@@ -83,9 +83,9 @@ describe('console', () => {
 
   it('shows each role the pages it may use', async () => {
     const expected: Record<string, string[]> = {
-      admin: ['Customer 360', 'Newsroom', 'Segments'],
-      marketer: ['Customer 360', 'Newsroom', 'Segments'],
-      agent: ['Customer 360', 'Newsroom', 'Segments'],
+      admin: ['Customer 360', 'Newsroom', 'Segments', 'Service'],
+      marketer: ['Customer 360', 'Newsroom', 'Segments', 'Service'],
+      agent: ['Customer 360', 'Newsroom', 'Segments', 'Service'],
       finance: [],
     };
     for (const [role, titles] of Object.entries(expected)) {
@@ -133,6 +133,35 @@ describe('console', () => {
     await item.getByRole('link', { name: 'Open customer' }).click();
     await page.getByTestId('timeline').getByText(COMMENT).waitFor();
     expect(page.url()).toContain(customerId);
+  });
+
+  it('shows a queue ordered by SLA with the clock counting down; an agent replies through the channel and resolves', async () => {
+    const acme = rt.credentials.tenants[0]!;
+    const call = (token: string, path: string, method: string, body?: unknown) =>
+      fetch(`${rt.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    expect((await call(acme.tokens.admin, '/v1/service/queues/console-q', 'PUT', { name: 'Console queue', order: 0, skills: { channels: ['facebook'], languages: [], intents: [], vipTiers: [] } })).status).toBe(200);
+    const subject = `Tent pole broke ${FAN}`;
+    const opened = await call(acme.tokens.agent, '/v1/tickets', 'POST', { customerId, channel: 'facebook', kind: 'comment', externalId: `${FAN}_c1`, subject, intent: 'complaint', sentiment: -0.8 });
+    expect(opened.status).toBe(201);
+
+    const page = await as('agent');
+    await page.getByRole('link', { name: 'Service' }).click();
+    await page.getByLabel('Queue', { exact: true }).selectOption('console-q');
+    await page.getByLabel('Status', { exact: true }).selectOption('waiting');
+    const card = page.getByTestId('queue-tickets').locator('li', { hasText: subject });
+    await card.waitFor();
+    await expect(card.getByTestId('sla-clock').innerText()).resolves.toMatch(/first response: due in \d/);
+    await shot(page, 'service');
+    await card.getByRole('link', { name: subject }).click();
+    await page.getByRole('heading', { name: subject }).waitFor();
+    await page.getByLabel('Reply text').fill(`We are sending a new pole today ${FAN}`);
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page.getByTestId('conversation').getByText(`We are sending a new pole today ${FAN}`).waitFor();
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByTestId('ticket-meta').getByText('resolved', { exact: true }).waitFor();
+    const ticket = await call(acme.tokens.agent, `/v1/tickets/${opened.body.id}`, 'GET');
+    expect(ticket.body.status).toBe('resolved');
+    expect(ticket.body.replies).toEqual([expect.objectContaining({ status: 'sent', text: `We are sending a new pole today ${FAN}` })]);
   });
 
   it('builds a segment, previews its count and lists its members', async () => {

@@ -7,6 +7,7 @@ import type { Role } from '../session';
 import { customer360Page } from './customer360';
 import { newsroomPage } from './newsroom';
 import { segmentsPage } from './segments';
+import { servicePage } from './service';
 
 export interface PageProps {
   /** The route's parameters, from the pattern's `:name` segments. */
@@ -25,7 +26,7 @@ export interface PageModule {
   component: ComponentType<PageProps>;
 }
 
-export const PAGES: readonly PageModule[] = [customer360Page, newsroomPage, segmentsPage];
+export const PAGES: readonly PageModule[] = [customer360Page, newsroomPage, segmentsPage, servicePage];
 
 /** The page and parameters for a hash path, or undefined. */
 export function matchRoute(path: string, pages: readonly PageModule[] = PAGES): { page: PageModule; params: Record<string, string> } | undefined {
