@@ -12,8 +12,8 @@
  */
 import type { LocalRuntime } from '../local/runtime.js';
 import { bigId, facebookComment, postMeta } from './deliveries.js';
-import { takeTally } from './dynamo-calls.js';
-import { stats, type Floor } from './floor.js';
+import { apiCall, measuredBurst } from './end-to-end.js';
+import type { Floor } from './floor.js';
 
 const MEMBERS = Number(process.env.BENCH_LOYALTY_MEMBERS ?? 40);
 const AWARDS = Number(process.env.BENCH_LOYALTY_AWARDS ?? 200);
@@ -22,23 +22,16 @@ const COMMENT_POINTS = 5;
 
 type Tenant = LocalRuntime['credentials']['tenants'][number];
 
-async function call(runtime: LocalRuntime, token: string, path: string, init: RequestInit = {}) {
-  const res = await fetch(`${runtime.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
-  const body = await res.json();
-  if (res.status >= 300) throw new Error(`${init.method ?? 'GET'} ${path} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
-  return body as Record<string, unknown>;
-}
-
 async function lifetimeOf(runtime: LocalRuntime, tenant: Tenant, ids: string[]): Promise<number> {
   let total = 0;
-  for (const id of ids) total += (await call(runtime, tenant.tokens.marketer, `/v1/customers/${id}/loyalty`)).lifetimeEarned as number;
+  for (const id of ids) total += (await apiCall(runtime, tenant.tokens.marketer, `/v1/customers/${id}/loyalty`)).lifetimeEarned as number;
   return total;
 }
 
 export async function benchLoyalty(runtime: LocalRuntime, floor: Floor, rounds: number, floorOps: number) {
   const tenant = runtime.credentials.tenants[0]!;
   // 1. a program where every comment earns (no daily cap in the way of the count)
-  await call(runtime, tenant.tokens.admin, '/v1/settings/loyalty', {
+  await apiCall(runtime, tenant.tokens.admin, '/v1/settings/loyalty', {
     method: 'PUT',
     body: JSON.stringify({ rules: { signup: { points: 100, lifetimeCap: 1 }, comment: { points: COMMENT_POINTS, perDayCap: 10_000 } } }),
   });
@@ -47,7 +40,7 @@ export async function benchLoyalty(runtime: LocalRuntime, floor: Floor, rounds: 
   const members: { id: string; psid: string }[] = [];
   for (let i = 0; i < MEMBERS; i++) {
     const psid = `${run}${i}`;
-    const body = await call(runtime, tenant.tokens.marketer, '/v1/customers', {
+    const body = await apiCall(runtime, tenant.tokens.marketer, '/v1/customers', {
       method: 'POST',
       body: JSON.stringify({ email: `loyal.${run}.${i}@example.com`, externalIds: [{ channel: 'facebook', externalId: psid }] }),
     });
@@ -59,28 +52,9 @@ export async function benchLoyalty(runtime: LocalRuntime, floor: Floor, rounds: 
   const before = await lifetimeOf(runtime, tenant, members.map((m) => m.id));
 
   // 3. the floor before, the comments, the floor after
-  const floorBefore = await floor.measure(rounds, floorOps, CONCURRENCY);
-  takeTally();
-  let sent = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (sent < AWARDS) {
-        const m = members[sent++ % members.length]!;
-        const res = await postMeta(runtime.url, tenant.tenantId, tenant.secrets.meta.appSecret, facebookComment(tenant.accounts.facebook, m.psid, 'Love it! 😍'));
-        await res.text();
-        if (res.status >= 300) failures += 1;
-      }
-    }),
-  );
-  await runtime.drain(600_000);
-  const seconds = (performance.now() - started) / 1000;
-  const tally = takeTally();
-  const floorAfter = await floor.measure(rounds, floorOps, CONCURRENCY);
+  const { seconds, failures, tally, tx } = await measuredBurst(runtime, floor, { rounds, floorOps, concurrency: CONCURRENCY, count: AWARDS }, (i) => postMeta(runtime.url, tenant.tenantId, tenant.secrets.meta.appSecret, facebookComment(tenant.accounts.facebook, members[i % members.length]!.psid, 'Love it! 😍')));
 
   const awarded = ((await lifetimeOf(runtime, tenant, members.map((m) => m.id))) - before) / COMMENT_POINTS;
-  const tx = stats([...floorBefore.tx, ...floorAfter.tx]);
   const awarder = [...tally.byOwner.entries()].filter(([k]) => k.includes('LoyaltyAwarder')).reduce((s, [, v]) => s + v, 0);
   const awarderWu = [...tally.writeUnitsByOwner.entries()].filter(([k]) => k.includes('LoyaltyAwarder')).reduce((s, [, v]) => s + v, 0);
   const perSecond = awarded / seconds;

@@ -12,26 +12,19 @@
  */
 import type { LocalRuntime } from '../local/runtime.js';
 import { bigId, postMeta, whatsappText } from './deliveries.js';
-import { takeTally } from './dynamo-calls.js';
-import { stats, type Floor } from './floor.js';
+import { apiCall, measuredBurst } from './end-to-end.js';
+import type { Floor } from './floor.js';
 
 const TICKETS = Number(process.env.BENCH_SERVICE_TICKETS ?? 150);
 const CONCURRENCY = Number(process.env.BENCH_SERVICE_CONCURRENCY ?? 8);
 const COMPLAINT = 'Mi pedido llegó roto y nadie me responde, pésimo servicio 😡';
-
-async function call(runtime: LocalRuntime, token: string, path: string, init: RequestInit = {}) {
-  const res = await fetch(`${runtime.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
-  const body = (await res.json()) as Record<string, unknown>;
-  if (res.status >= 300) throw new Error(`${init.method ?? 'GET'} ${path} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
-  return body;
-}
 
 async function ticketsIn(runtime: LocalRuntime, token: string, queueId: string): Promise<number> {
   let count = 0;
   for (const status of ['waiting', 'open']) {
     let cursor: string | null = null;
     do {
-      const page = await call(runtime, token, `/v1/service/queues/${queueId}/tickets?status=${status}&limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      const page = await apiCall(runtime, token, `/v1/service/queues/${queueId}/tickets?status=${status}&limit=100${cursor ? `&cursor=${cursor}` : ''}`);
       count += (page.items as unknown[]).length;
       cursor = page.nextCursor as string | null;
     } while (cursor);
@@ -43,8 +36,8 @@ export async function benchService(runtime: LocalRuntime, floor: Floor, rounds: 
   const tenant = runtime.credentials.tenants[0]!;
   // 1. a queue for this run's complaints (first in routing order) and one agent who takes a few of them
   const queueId = `bench-${bigId('4')}`;
-  await call(runtime, tenant.tokens.admin, `/v1/service/queues/${queueId}`, { method: 'PUT', body: JSON.stringify({ name: 'Bench', order: 0, skills: { channels: ['whatsapp'], languages: [], intents: [], vipTiers: [] } }) });
-  await call(runtime, tenant.tokens.admin, `/v1/service/agents/${queueId}-agent`, {
+  await apiCall(runtime, tenant.tokens.admin, `/v1/service/queues/${queueId}`, { method: 'PUT', body: JSON.stringify({ name: 'Bench', order: 0, skills: { channels: ['whatsapp'], languages: [], intents: [], vipTiers: [] } }) });
+  await apiCall(runtime, tenant.tokens.admin, `/v1/service/agents/${queueId}-agent`, {
     method: 'PUT',
     body: JSON.stringify({ name: 'Bench agent', queues: [queueId], capacity: 20, status: 'online' }),
   });
@@ -55,28 +48,9 @@ export async function benchService(runtime: LocalRuntime, floor: Floor, rounds: 
   const before = await ticketsIn(runtime, tenant.tokens.agent, queueId);
 
   // 2. the floor before, the complaints (each from its own person: each opens a ticket), the floor after
-  const floorBefore = await floor.measure(rounds, floorOps, CONCURRENCY);
-  takeTally();
-  let sent = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (sent < TICKETS) {
-        const i = sent++;
-        const res = await postMeta(runtime.url, tenant.tenantId, tenant.secrets.meta.appSecret, whatsappText(tenant.accounts.whatsapp, sender(i), COMPLAINT));
-        await res.text();
-        if (res.status >= 300) failures += 1;
-      }
-    }),
-  );
-  await runtime.drain(600_000);
-  const seconds = (performance.now() - started) / 1000;
-  const tally = takeTally();
-  const floorAfter = await floor.measure(rounds, floorOps, CONCURRENCY);
+  const { seconds, failures, tally, tx } = await measuredBurst(runtime, floor, { rounds, floorOps, concurrency: CONCURRENCY, count: TICKETS }, (i) => postMeta(runtime.url, tenant.tenantId, tenant.secrets.meta.appSecret, whatsappText(tenant.accounts.whatsapp, sender(i), COMPLAINT)));
 
   const opened = (await ticketsIn(runtime, tenant.tokens.agent, queueId)) - before;
-  const tx = stats([...floorBefore.tx, ...floorAfter.tx]);
   const owner = (m: Map<string, number>) => [...m.entries()].filter(([k]) => k.includes('ServiceTickets')).reduce((s, [, v]) => s + v, 0);
   const per = (n: number) => (opened > 0 ? n / opened : Number.NaN);
   const perSecond = opened / seconds;
