@@ -19,7 +19,10 @@ export interface WebAction {
   externalId: string;
   /** Who acted, first the most trusted identity (site user id, e-mail, phone, cookie id). */
   person: IdentityInput[];
+  /** The names the site gave (display, given, family): a new customer starts with them. */
   name?: string;
+  givenName?: string;
+  familyName?: string;
   /** What it was about (survey, quiz, video, product, content, game id). */
   subjectId?: string;
   text?: string;
@@ -49,6 +52,8 @@ export async function recordWebAction(
     primary,
     ...(links.length > 0 && { links }),
     ...(action.name !== undefined && { name: action.name }),
+    ...(action.givenName !== undefined && { givenName: action.givenName }),
+    ...(action.familyName !== undefined && { familyName: action.familyName }),
   });
   const [analysis] = action.text ? await ports.analyzer.analyze([action.text]) : [];
   const candidate: Interaction = {

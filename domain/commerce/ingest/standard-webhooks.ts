@@ -254,7 +254,7 @@ export function webAction(type: ActionType, data: WebEventData<ActionType>, webh
     kind,
     externalId: webhookId,
     person: webIdentities(data.person),
-    ...(webNames(data.person).name !== undefined && { name: webNames(data.person).name }),
+    ...webNames(data.person),
     ...(typeof subjectId === 'string' && { subjectId }),
     ...(text !== undefined && text.trim() !== '' && { text }),
     occurredAt: data.occurredAt ?? fallbackTime,

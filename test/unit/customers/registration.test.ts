@@ -172,4 +172,11 @@ describe('recordWebAction', () => {
     expect((await recordWebAction(webPorts, ctx, action)).outcome).toBe('duplicate');
     expect(publisher.published.map((e) => e.detailType)).toEqual([InteractionRecorded.detailType]);
   });
+
+  it('starts a new customer with the names the site gave, the display name made of given and family', async () => {
+    const webPorts = { customers, interactions: new FakeInteractions(), publisher, analyzer: fakeAnalyzer, clock: fixedClock(), ids: sequentialIds('w') };
+    const action = { kind: 'survey' as const, externalId: 'msg_s1', person: [email('s@example.com')], givenName: 'Sara', familyName: 'Gil', occurredAt: '2026-11-23T09:00:00.000Z' };
+    const { interaction } = await recordWebAction(webPorts, ctx, action);
+    expect(customers.customers.get(interaction.customerId)).toMatchObject({ givenName: 'Sara', familyName: 'Gil', displayName: 'Sara Gil' });
+  });
 });
