@@ -23,7 +23,7 @@ import type { Customer, PostalAddress } from '../shared/model.js';
 import type { DeliveryRef, SaveOutcome } from '../commerce/orders.js';
 import type { EventPublisher } from '../shared/ports.js';
 import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
-import { withMissingNames } from '../shared/customer.js';
+import { personNames, withMissingNames } from '../shared/customer.js';
 
 export interface DeliveryRecord {
   published: boolean;
@@ -399,8 +399,8 @@ export function refuseUnpatchableFields(body: unknown): void {
 }
 
 /**
- * 1. read the customer (404 if not the caller's tenant's); 2. apply the allowed fields (null clears one);
- * 3. write with optimistic concurrency; 4. publish CustomerUpdated with the fields that really changed.
+ * 1. read the customer (404 if not the caller's tenant's); 2. apply the allowed fields (null clears one; a
+ * cleared or missing display name becomes "given family" when those exist); 3. write with optimistic concurrency; 4. publish CustomerUpdated with the fields that really changed.
  */
 export async function updateCustomerProfile(
   ports: RegistrationPorts,
@@ -412,15 +412,18 @@ export async function updateCustomerProfile(
     const current = await ports.profiles.getForUpdate(ctx.tenantId, customerId);
     if (!current || current.customer.mergedInto) throw new NotFound('Customer not found');
     const next: Record<string, unknown> = { ...current.customer };
-    const changed: string[] = [];
     for (const field of PATCHABLE_FIELDS) {
       if (!(field in patch)) continue;
       const value = patch[field];
-      if (JSON.stringify(value ?? null) === JSON.stringify(current.customer[field] ?? null)) continue;
       if (value === null || value === undefined) delete next[field];
       else next[field] = value;
-      changed.push(field);
     }
+    // a display name is absent only while the person has no name at all: cleared or never set, it is "given family"
+    if (next.displayName === undefined) {
+      const { displayName } = personNames({ givenName: next.givenName as string | undefined, familyName: next.familyName as string | undefined });
+      if (displayName !== undefined) next.displayName = displayName;
+    }
+    const changed = PATCHABLE_FIELDS.filter((f) => JSON.stringify(next[f] ?? null) !== JSON.stringify(current.customer[f] ?? null));
     if (changed.length === 0) return current.customer;
     const now = ports.clock.now().toISOString();
     const customer = { ...(next as unknown as Customer), updatedAt: now };

@@ -152,6 +152,21 @@ describe('profile edits', () => {
     await expect(updateCustomerProfile(ports, ctx, 'nobody', { displayName: 'x' })).rejects.toThrow(NotFound);
     await expect(updateCustomerProfile(ports, { ...ctx, tenantId: 'globex' }, id, { displayName: 'x' })).rejects.toThrow(NotFound);
   });
+
+  it('keeps a display name while the person has a name: given and family make one when none is set or it is cleared', async () => {
+    const id = await prospect(email('names@example.com'));
+    expect(await updateCustomerProfile(ports, ctx, id, { givenName: 'Ana', familyName: 'Ruiz' })).toMatchObject({ givenName: 'Ana', familyName: 'Ruiz', displayName: 'Ana Ruiz' });
+    expect(publisher.published.at(-1)?.detail.data).toEqual({ customerId: id, changed: ['displayName', 'givenName', 'familyName'] });
+    // a display name of their own is kept when a part changes
+    await updateCustomerProfile(ports, ctx, id, { displayName: 'Anita' });
+    expect(await updateCustomerProfile(ports, ctx, id, { familyName: 'Gil' })).toMatchObject({ displayName: 'Anita', familyName: 'Gil' });
+    // cleared, it is made of the parts again
+    expect((await updateCustomerProfile(ports, ctx, id, { displayName: null })).displayName).toBe('Ana Gil');
+    expect(publisher.published.at(-1)?.detail.data).toEqual({ customerId: id, changed: ['displayName'] });
+    // with no name left at all, there is none
+    const nameless = await updateCustomerProfile(ports, ctx, id, { displayName: null, givenName: null, familyName: null });
+    expect([nameless.displayName, nameless.givenName, nameless.familyName]).toEqual([undefined, undefined, undefined]);
+  });
 });
 
 describe('recordWebAction', () => {
