@@ -22,9 +22,8 @@ export interface PersonSignal {
   primary: IdentityInput;
   /** Other identities the same payload proves belong to this person. */
   links?: IdentityInput[];
-  /** Display name for a new customer. */
-  name?: string;
-  /** Given and family names for a new customer (a store or a sign-up form knows them). */
+  /** Names for a new customer: display, given and family (a platform, a store or a sign-up form knows them). */
+  displayName?: string;
   givenName?: string;
   familyName?: string;
 }
@@ -84,7 +83,7 @@ export async function resolveCustomer(ports: IdentityPorts, tenantId: string, pe
     id: ports.ids.next(),
     tenantId,
     stage: 'prospect',
-    ...personNames({ displayName: person.name, givenName: person.givenName, familyName: person.familyName }),
+    ...personNames(person),
     identities,
     activity: { interactionsByChannel: {} },
     createdAt: now,

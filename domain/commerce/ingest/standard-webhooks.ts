@@ -16,6 +16,7 @@ import type { OrderSnapshot, RefundNotice } from '../orders.js';
 import { contactIdentities, type Identification, type Signup } from '../../customers/index.js';
 import type { WebAction } from '../web-actions.js';
 import { hmacMatches } from '../../shared/signatures.js';
+import { namesGiven, type PersonNames } from '../../shared/customer.js';
 
 /** Timestamps further than this from our clock are refused (replay protection). */
 export const TOLERANCE_SECONDS = 5 * 60;
@@ -182,9 +183,8 @@ export function webIdentities(person: { userId?: string; email?: string; phone?:
 }
 
 /** The names a site sends: the display name (`displayName`, or `name` as older senders call it), given and family. */
-function webNames(p: { displayName?: string | undefined; name?: string | undefined; givenName?: string | undefined; familyName?: string | undefined }) {
-  const name = p.displayName ?? p.name;
-  return { ...(name !== undefined && { name }), ...(p.givenName !== undefined && { givenName: p.givenName }), ...(p.familyName !== undefined && { familyName: p.familyName }) };
+function webNames(p: PersonNames & { name?: string | undefined }): PersonNames {
+  return namesGiven({ ...p, displayName: p.displayName ?? p.name });
 }
 
 export function webSignup(data: WebEventData<'customer.registered'>): Signup {

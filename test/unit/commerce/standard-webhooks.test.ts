@@ -109,17 +109,17 @@ describe('event data', () => {
 
   it('takes one set of names in every event: displayName (or name, its older field), givenName, familyName', () => {
     const names = { givenName: 'Ana', familyName: 'Ruiz', displayName: 'Ana R.' };
-    expect(webSignup(parseWebEventData('customer.registered', { email: 'a@b.co', ...names }))).toMatchObject({ name: 'Ana R.', givenName: 'Ana', familyName: 'Ruiz' });
+    expect(webSignup(parseWebEventData('customer.registered', { email: 'a@b.co', ...names }))).toMatchObject({ displayName: 'Ana R.', givenName: 'Ana', familyName: 'Ruiz' });
     // displayName wins over the older `name` when a sender gives both
-    expect(webSignup(parseWebEventData('customer.registered', { email: 'a@b.co', name: 'Old', displayName: 'New' }))).toMatchObject({ name: 'New' });
-    expect(webSignup(parseWebEventData('customer.registered', { email: 'a@b.co', name: 'Old' }))).toMatchObject({ name: 'Old' });
+    expect(webSignup(parseWebEventData('customer.registered', { email: 'a@b.co', name: 'Old', displayName: 'New' }))).toMatchObject({ displayName: 'New' });
+    expect(webSignup(parseWebEventData('customer.registered', { email: 'a@b.co', name: 'Old' }))).toMatchObject({ displayName: 'Old' });
     const order = webOrderSnapshot(
       parseWebEventData('order.placed', { orderId: 'W1', customer: { email: 'a@b.co', givenName: 'Ana', familyName: 'Ruiz' }, total: { amount: '1', currency: 'EUR' }, lineItems: [] }),
       '2026-11-23T09:00:00.000Z',
     );
     expect(order.buyer).toEqual({ identities: [{ channel: 'email', externalId: 'a@b.co' }], givenName: 'Ana', familyName: 'Ruiz' });
     const action = webAction('review.posted', parseWebEventData('review.posted', { person: { email: 'a@b.co', ...names } }), 'm', 't');
-    expect(action).toMatchObject({ name: 'Ana R.', givenName: 'Ana', familyName: 'Ruiz' });
+    expect(action).toMatchObject({ displayName: 'Ana R.', givenName: 'Ana', familyName: 'Ruiz' });
   });
 
   it('documents every type in one request body schema', () => {

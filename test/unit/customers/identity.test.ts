@@ -11,7 +11,7 @@ describe('resolveCustomer', () => {
     const r = await resolveCustomer(p, 'acme', {
       primary: { channel: 'whatsapp', externalId: '34600111222', name: 'Ana', influence: { followers: 10 } },
       links: [{ channel: 'phone', externalId: '+34600111222' }],
-      name: 'Ana',
+      displayName: 'Ana',
     });
     const customer = p.customers.customers.get('c-1')!;
     // the profile just created is handed on, so the caller need not read it again

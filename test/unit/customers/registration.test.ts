@@ -44,7 +44,7 @@ describe('contact identities', () => {
 
 describe('registerCustomer', () => {
   it('registers a new person as a lead, once, publishing CustomerRegistered', async () => {
-    const result = await registerCustomer(ports, ctx, { via: 'web', identities: [email('ana@example.com')], name: 'Ana', source: 'form' });
+    const result = await registerCustomer(ports, ctx, { via: 'web', identities: [email('ana@example.com')], displayName: 'Ana', source: 'form' });
     expect(result).toMatchObject({ outcome: 'registered', created: true, customer: { stage: 'lead', displayName: 'Ana', registeredVia: 'web', registrationSource: 'form' } });
     expect(publisher.published.map((e) => [e.detailType, e.detail.data])).toEqual([
       [CustomerRegistered.detailType, { customerId: 'c-1', channel: 'web', stage: 'lead' }],
@@ -59,7 +59,7 @@ describe('registerCustomer', () => {
   it('registers a known prospect (a guest buyer) on the same customer, filling only what is missing', async () => {
     const id = await prospect(email('guest@example.com'));
     customers.customers.get(id)!.displayName = 'From The Store';
-    const result = await registerCustomer(ports, ctx, { via: 'web', identities: [email('guest@example.com')], name: 'Form Name', profile: { locale: 'es' } });
+    const result = await registerCustomer(ports, ctx, { via: 'web', identities: [email('guest@example.com')], displayName: 'Form Name', profile: { locale: 'es' } });
     expect(result).toMatchObject({ outcome: 'registered', created: false, customer: { id, displayName: 'From The Store', locale: 'es', stage: 'lead' } });
   });
 
