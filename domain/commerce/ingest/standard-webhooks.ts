@@ -70,6 +70,15 @@ export const StandardWebhookEnvelope = z.object({
 const Id = z.union([z.string().trim().min(1).max(200), z.number().int().nonnegative().refine(Number.isSafeInteger).transform(String)]);
 const Time = z.string().datetime({ offset: true }).transform((t) => new Date(t).toISOString());
 
+/** The display name under its older field, still accepted from senders that use it; `displayName` wins when both come. */
+const OlderDisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .optional()
+  .meta({ deprecated: true, description: 'the display name under its older field: send displayName (it wins when both come)' });
+
 /** Who the person is, as the site knows them: its own user id, e-mail, phone and/or anonymous cookie id. */
 export const WebPerson = z
   .object({
@@ -80,8 +89,7 @@ export const WebPerson = z
     givenName: z.string().trim().min(1).max(100).optional(),
     familyName: z.string().trim().min(1).max(100).optional(),
     displayName: z.string().trim().min(1).max(200).optional(),
-    /** The display name under its older name; `displayName` wins when both come. */
-    name: z.string().trim().min(1).max(200).optional(),
+    name: OlderDisplayName,
   })
   .refine((p) => Boolean(p.userId ?? p.email ?? p.phone ?? p.anonymousId), 'give userId, email, phone or anonymousId');
 export type WebPerson = z.infer<typeof WebPerson>;
@@ -101,8 +109,7 @@ export const WEB_EVENTS = {
       givenName: z.string().trim().min(1).max(100).optional(),
       familyName: z.string().trim().min(1).max(100).optional(),
       displayName: z.string().trim().min(1).max(200).optional(),
-      /** The display name under its older name; `displayName` wins when both come. */
-      name: z.string().trim().min(1).max(200).optional(),
+      name: OlderDisplayName,
       locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
       source: z.string().trim().min(1).max(100).optional(),
       /** A loyalty member's referral code; an unknown one is ignored (the sign-up still counts). */
