@@ -148,7 +148,7 @@ export const CustomerRegistration = z
  */
 export const CustomerPatch = z
   .object({
-    displayName: z.string().trim().min(1).max(200).nullable().optional(),
+    displayName: z.string().trim().min(1).max(200).nullable().optional().describe('null clears it: it is "givenName familyName" again while those exist'),
     givenName: z.string().trim().min(1).max(100).nullable().optional(),
     familyName: z.string().trim().min(1).max(100).nullable().optional(),
     tags: Tags.nullable().optional(),

@@ -28,7 +28,7 @@ import { inHoldout, variantFor } from './allocation.js';
 import { advanceFromRun, type CampaignPorts } from './document.js';
 import type { Campaign, CampaignChannel, Variant } from './model.js';
 import { quietUntil, type QuietHours } from './quiet-hours.js';
-import { fieldsUsed, render, type TemplateValues } from './templates.js';
+import { fieldsUsed, parametersOf, render, templateValues, type TemplateExtras } from './templates.js';
 
 export const PAGE_SIZE = 1000;
 /** Quiet-hours rounds after the audience pass; a recipient still deferred after them is skipped. */
@@ -99,8 +99,8 @@ export interface RunState {
 }
 
 export interface Recipient {
-  customer: Customer & { givenName?: string; timeZone?: string };
-  extras?: { tier?: string; pointsBalance?: string; recommendedProduct?: string };
+  customer: Customer & { timeZone?: string };
+  extras?: TemplateExtras;
 }
 
 export interface RunStore {
@@ -174,10 +174,6 @@ function addressOf(customer: Customer, channel: CampaignChannel): string | undef
   return undefined;
 }
 
-function givenNameOf(r: Recipient): string | undefined {
-  return r.customer.givenName ?? r.customer.displayName?.split(/\s+/)[0];
-}
-
 // ---- the Tasks ----
 
 /** 1. scheduled → running (a cancelled campaign ends here), 2. the audience snapshot, 3. the first page's state. */
@@ -215,14 +211,13 @@ export async function runPage(ports: RunPorts, state: RunState): Promise<RunStat
   const variants = campaign.creative?.variants ?? [];
   const fields = fieldsUsed(...variants.flatMap((v) => [v.subject, v.body]));
   const recipients = await ports.store.recipients(tenantId, ids, fields);
-  if (fields.has('recommendedProduct') && ports.recommend) await addRecommendations(ports.recommend, tenantId, recipients, ports.sendConcurrency);
   const tally = emptyTally();
   if (state.round === 0) tally.audience = ids.length;
   const budgetMicros = toMicros(campaign.brief.budget.amount);
   let spent = counters?.spentMicros ?? 0;
   let stopReason: string | undefined;
   const deferred: { customerId: string; until: Date }[] = [];
-  const sends: { entry: LedgerEntry; message: OutgoingMessage }[] = [];
+  const planned: { entry: LedgerEntry; variant: Variant; address: string }[] = [];
   const skip = (reason: SkipReason) => (tally.skipped[reason] = (tally.skipped[reason] ?? 0) + 1);
   const windowStart = new Date(now.getTime() - settings.frequencyCap.windowHours * 3_600_000).toISOString();
 
@@ -291,8 +286,12 @@ export async function runPage(ports: RunPorts, state: RunState): Promise<RunStat
     const entry: LedgerEntry = { tenantId, customerId, channel, campaignId, status: 'sending', arm: variant.id, at };
     spent += fee;
     tally.spentMicros += fee;
-    sends.push({ entry, message: messageFor(ports, campaign, variant, recipient, address, entry) });
+    planned.push({ entry, variant, address });
   }
+
+  // recommendations cost a read or two each: only for the recipients a message goes to
+  if (fields.has('recommendedProduct') && ports.recommend) await addRecommendations(ports.recommend, tenantId, recipients, planned.map((p) => p.entry.customerId), ports.sendConcurrency);
+  const sends = planned.map((p) => ({ entry: p.entry, message: messageFor(ports, campaign, p.variant, recipients.get(p.entry.customerId)!, p.address, p.entry) }));
 
   // the sends, a few at a time; a refusal after retries is a failure, never a send
   const sentEvents: { customerId: string; channel: CampaignChannel; messageId: string }[] = [];
@@ -351,9 +350,9 @@ async function nextState(ports: RunPorts, state: RunState, round: number, page: 
   return { ...state, round: round + 1, page: 0, pages: deferredPages, done: false, resumeAt };
 }
 
-/** Each recipient's first recommended product, a few customers at a time (a miss keeps the template's fallback). */
-async function addRecommendations(recommend: NonNullable<RunPorts['recommend']>, tenantId: string, recipients: Map<string, Recipient>, concurrency: number): Promise<void> {
-  const ids = [...recipients.keys()];
+/** These recipients' first recommended product, a few customers at a time (a miss keeps the template's fallback). */
+async function addRecommendations(recommend: NonNullable<RunPorts['recommend']>, tenantId: string, recipients: Map<string, Recipient>, customerIds: string[], concurrency: number): Promise<void> {
+  const ids = [...new Set(customerIds)];
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(concurrency, ids.length)) }, async () => {
@@ -369,13 +368,7 @@ async function addRecommendations(recommend: NonNullable<RunPorts['recommend']>,
 
 function messageFor(ports: RunPorts, campaign: Campaign, variant: Variant, r: Recipient, to: string, entry: LedgerEntry): OutgoingMessage {
   const unsubscribe = ports.unsubscribe(campaign.tenantId, entry.customerId, entry.channel, campaign.id);
-  const values: TemplateValues = {
-    ...(givenNameOf(r) !== undefined && { givenName: givenNameOf(r) }),
-    ...(r.extras?.tier !== undefined && { tier: r.extras.tier }),
-    ...(r.extras?.pointsBalance !== undefined && { pointsBalance: r.extras.pointsBalance }),
-    ...(r.extras?.recommendedProduct !== undefined && { recommendedProduct: r.extras.recommendedProduct }),
-    ...(unsubscribe && { unsubscribeLink: unsubscribe.link }),
-  };
+  const values = templateValues(r.customer, r.extras, unsubscribe?.link);
   const text = render(variant.body, values);
   return {
     tenantId: campaign.tenantId,
@@ -385,7 +378,7 @@ function messageFor(ports: RunPorts, campaign: Campaign, variant: Variant, r: Re
     text: entry.channel === 'email' && unsubscribe && !variant.body.includes('unsubscribeLink') ? `${text}\n\nUnsubscribe: ${unsubscribe.link}` : text,
     ...(entry.channel === 'email' && unsubscribe && { headers: unsubscribe.headers }),
     ...(variant.whatsappTemplate && {
-      template: { name: variant.whatsappTemplate.name, language: variant.whatsappTemplate.language, parameters: [...variant.body.matchAll(/\{\{\s*([A-Za-z]+)\s*\}\}/g)].map(([, f]) => values[f as keyof TemplateValues] ?? '') },
+      template: { name: variant.whatsappTemplate.name, language: variant.whatsappTemplate.language, parameters: parametersOf(variant.body, values) },
     }),
     purpose: 'marketing',
     tags: { kind: 'campaign', campaignId: campaign.id, variant: variant.id, customerId: entry.customerId },

@@ -9,6 +9,7 @@
  * those facts, so applying the same deliveries in any order gives the same order.
  */
 import { publishedByConcurrentAttempt } from '../shared/outbox.js';
+import { namesGiven, type PersonNames } from '../shared/customer.js';
 import {
   buildEvent,
   OrderPlaced,
@@ -99,12 +100,9 @@ export interface Order {
   updatedAt: string;
 }
 
-/** Who bought: identities in order of trust (shop customer id, e-mail, phone, ...), and a name for a new customer. */
-export interface Buyer {
+/** Who bought: identities in order of trust (shop customer id, e-mail, phone, ...), and names for a new customer. */
+export interface Buyer extends PersonNames {
   identities: IdentityInput[];
-  name?: string;
-  givenName?: string;
-  familyName?: string;
 }
 
 /** What a store says about an order at one moment (platform-neutral; built by domain/ingest/*). */
@@ -408,9 +406,7 @@ async function buyerOf(ports: OrderPorts, tenantId: string, buyer: Buyer): Promi
   const { customerId } = await resolveCustomer(ports, tenantId, {
     primary,
     ...(links.length > 0 && { links }),
-    ...(buyer.name !== undefined && { name: buyer.name }),
-    ...(buyer.givenName !== undefined && { givenName: buyer.givenName }),
-    ...(buyer.familyName !== undefined && { familyName: buyer.familyName }),
+    ...namesGiven(buyer),
   });
   return customerId;
 }

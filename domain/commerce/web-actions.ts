@@ -5,6 +5,7 @@
  */
 import { interactionRecordedEvent } from '../shared/interaction-recorded.js';
 import { InvalidInput } from '../shared/errors.js';
+import { namesGiven, type PersonNames } from '../shared/customer.js';
 import type { Interaction } from '../shared/model.js';
 import type { EventPublisher, InteractionRepository } from '../shared/ports.js';
 import { resolveCustomer, type IdentityInput, type IdentityPorts, type PersonContext } from '../customers/index.js';
@@ -13,13 +14,13 @@ import { retentionOfNewInteractions } from '../privacy/index.js';
 import type { TextAnalyzer } from '../social/index.js';
 import { boundedText } from '../shared/limits.js';
 
-export interface WebAction {
+/** A loyalty action, with the names the site gave (display, given, family): a new customer starts with them. */
+export interface WebAction extends PersonNames {
   kind: InteractionKind;
   /** The delivery's id (webhook-id): the interaction's external id, so redelivery records nothing new. */
   externalId: string;
   /** Who acted, first the most trusted identity (site user id, e-mail, phone, cookie id). */
   person: IdentityInput[];
-  name?: string;
   /** What it was about (survey, quiz, video, product, content, game id). */
   subjectId?: string;
   text?: string;
@@ -48,7 +49,7 @@ export async function recordWebAction(
   const { customerId } = await resolveCustomer(ports, ctx.tenantId, {
     primary,
     ...(links.length > 0 && { links }),
-    ...(action.name !== undefined && { name: action.name }),
+    ...namesGiven(action),
   });
   const [analysis] = action.text ? await ports.analyzer.analyze([action.text]) : [];
   const candidate: Interaction = {

@@ -8,7 +8,7 @@
  */
 import type { Customer, Identity, IdentityChannel, Influence } from '../shared/model.js';
 import type { Clock, CustomerRepository, IdGenerator } from '../shared/ports.js';
-import { personNames } from '../shared/customer.js';
+import { personNames, type PersonNames } from '../shared/customer.js';
 
 export interface IdentityInput {
   channel: IdentityChannel;
@@ -18,15 +18,11 @@ export interface IdentityInput {
   influence?: Omit<Influence, 'updatedAt'>;
 }
 
-export interface PersonSignal {
+/** Who a payload names, and the names a new customer starts with (a platform, a store or a sign-up form knows them). */
+export interface PersonSignal extends PersonNames {
   primary: IdentityInput;
   /** Other identities the same payload proves belong to this person. */
   links?: IdentityInput[];
-  /** Display name for a new customer. */
-  name?: string;
-  /** Given and family names for a new customer (a store or a sign-up form knows them). */
-  givenName?: string;
-  familyName?: string;
 }
 
 export interface IdentityPorts {
@@ -84,7 +80,7 @@ export async function resolveCustomer(ports: IdentityPorts, tenantId: string, pe
     id: ports.ids.next(),
     tenantId,
     stage: 'prospect',
-    ...personNames({ displayName: person.name, givenName: person.givenName, familyName: person.familyName }),
+    ...personNames(person),
     identities,
     activity: { interactionsByChannel: {} },
     createdAt: now,

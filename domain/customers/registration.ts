@@ -23,7 +23,7 @@ import type { Customer, PostalAddress } from '../shared/model.js';
 import type { DeliveryRef, SaveOutcome } from '../commerce/orders.js';
 import type { EventPublisher } from '../shared/ports.js';
 import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
-import { withMissingNames } from '../shared/customer.js';
+import { namesGiven, personNames, withMissingNames, type PersonNames } from '../shared/customer.js';
 
 export interface DeliveryRecord {
   published: boolean;
@@ -125,8 +125,8 @@ export interface Signup {
   via: Channel;
   /** Identities in order of trust; the first decides a race between two creators. */
   identities: IdentityInput[];
-  /** The display name; the given and family names beside it (a form, a store). */
-  name?: string;
+  /** The names a form, a store or a site gave (a record fills only those it lacks). */
+  displayName?: string;
   givenName?: string;
   familyName?: string;
   profile?: ProfileFields;
@@ -164,9 +164,7 @@ export function formSignup(form: SignupForm): Signup {
   return {
     via: 'web',
     identities: [...contactIdentities(form, true), ...(form.externalIds ?? []).map((i) => ({ channel: i.channel, externalId: i.externalId }))],
-    ...(form.displayName !== undefined && { name: form.displayName }),
-    ...(form.givenName !== undefined && { givenName: form.givenName }),
-    ...(form.familyName !== undefined && { familyName: form.familyName }),
+    ...namesGiven(form),
     ...(Object.keys(profile).length > 0 && { profile }),
     ...(form.source !== undefined && { source: form.source }),
     ...(form.referralCode !== undefined && { referralCode: form.referralCode }),
@@ -204,9 +202,7 @@ export async function registerCustomer(
   const resolution = await resolveCustomer(ports, ctx.tenantId, {
     primary,
     ...(links.length > 0 && { links }),
-    ...(signup.name !== undefined && { name: signup.name }),
-    ...(signup.givenName !== undefined && { givenName: signup.givenName }),
-    ...(signup.familyName !== undefined && { familyName: signup.familyName }),
+    ...namesGiven(signup),
   });
 
   return untilUnchanged(`customer ${resolution.customerId}`, async () => {
@@ -242,7 +238,7 @@ export async function registerCustomer(
 function registered(customer: Customer, signup: Signup, now: string): Customer {
   const profile = signup.profile ?? {};
   return {
-    ...withMissingNames(customer, { displayName: signup.name, givenName: signup.givenName, familyName: signup.familyName }),
+    ...withMissingNames(customer, signup),
     stage: customer.stage === 'prospect' ? 'lead' : customer.stage,
     ...(customer.locale === undefined && profile.locale !== undefined && { locale: profile.locale }),
     ...(customer.birthday === undefined && profile.birthday !== undefined && { birthday: profile.birthday }),
@@ -345,7 +341,7 @@ export async function identifyCustomer(
 export async function applyStoreCustomerUpdate(
   ports: RegistrationPorts,
   ctx: PersonContext,
-  update: { identities: IdentityInput[]; name?: string; givenName?: string; familyName?: string },
+  update: { identities: IdentityInput[] } & PersonNames,
   delivery: DeliveryRef,
 ): Promise<{ outcome: 'updated' | 'duplicate'; customerId?: string }> {
   if ((await finishRecorded(ports, ctx.tenantId, delivery)) !== undefined) return { outcome: 'duplicate' };
@@ -354,15 +350,13 @@ export async function applyStoreCustomerUpdate(
   const { customerId } = await resolveCustomer(ports, ctx.tenantId, {
     primary,
     ...(links.length > 0 && { links }),
-    ...(update.name !== undefined && { name: update.name }),
-    ...(update.givenName !== undefined && { givenName: update.givenName }),
-    ...(update.familyName !== undefined && { familyName: update.familyName }),
+    ...namesGiven(update),
   });
   return untilUnchanged(`customer ${customerId}`, async () => {
     const current = await ports.profiles.getForUpdate(ctx.tenantId, customerId);
     if (!current) throw new Error(`customer ${customerId} vanished during an update`);
     const now = ports.clock.now().toISOString();
-    const named = withMissingNames(current.customer, { displayName: update.name, givenName: update.givenName, familyName: update.familyName });
+    const named = withMissingNames(current.customer, update);
     const namesChanged = (['displayName', 'givenName', 'familyName'] as const).filter((f) => named[f] !== current.customer[f]);
     const change = namesChanged.length > 0 ? { customer: { ...named, updatedAt: now }, rev: current.rev } : undefined;
     const event = buildEvent(
@@ -399,8 +393,9 @@ export function refuseUnpatchableFields(body: unknown): void {
 }
 
 /**
- * 1. read the customer (404 if not the caller's tenant's); 2. apply the allowed fields (null clears one);
- * 3. write with optimistic concurrency; 4. publish CustomerUpdated with the fields that really changed.
+ * 1. read the customer (404 if not the caller's tenant's); 2. apply the allowed fields (null clears one; a
+ * cleared or missing display name becomes "given family" when those exist); 3. write with optimistic
+ * concurrency; 4. publish CustomerUpdated with the fields that really changed.
  */
 export async function updateCustomerProfile(
   ports: RegistrationPorts,
@@ -412,15 +407,18 @@ export async function updateCustomerProfile(
     const current = await ports.profiles.getForUpdate(ctx.tenantId, customerId);
     if (!current || current.customer.mergedInto) throw new NotFound('Customer not found');
     const next: Record<string, unknown> = { ...current.customer };
-    const changed: string[] = [];
     for (const field of PATCHABLE_FIELDS) {
       if (!(field in patch)) continue;
       const value = patch[field];
-      if (JSON.stringify(value ?? null) === JSON.stringify(current.customer[field] ?? null)) continue;
       if (value === null || value === undefined) delete next[field];
       else next[field] = value;
-      changed.push(field);
     }
+    // a display name is absent only while the person has no name at all: cleared or never set, it is "given family"
+    if (next.displayName === undefined) {
+      const { displayName } = personNames({ givenName: next.givenName as string | undefined, familyName: next.familyName as string | undefined });
+      if (displayName !== undefined) next.displayName = displayName;
+    }
+    const changed = PATCHABLE_FIELDS.filter((f) => JSON.stringify(next[f] ?? null) !== JSON.stringify(current.customer[f] ?? null));
     if (changed.length === 0) return current.customer;
     const now = ports.clock.now().toISOString();
     const customer = { ...(next as unknown as Customer), updatedAt: now };

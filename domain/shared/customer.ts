@@ -102,6 +102,15 @@ export interface PersonNames {
   familyName?: string;
 }
 
+/** The names `from` carries, and nothing else (to hand them on without undefined fields). */
+export function namesGiven(from: PersonNames): PersonNames {
+  return {
+    ...(from.displayName !== undefined && { displayName: from.displayName }),
+    ...(from.givenName !== undefined && { givenName: from.givenName }),
+    ...(from.familyName !== undefined && { familyName: from.familyName }),
+  };
+}
+
 /**
  * The names as a record keeps them: trimmed, empty ones dropped, and a display name made of the given and family
  * names when none was given.

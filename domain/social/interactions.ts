@@ -121,7 +121,7 @@ async function customerOf(ports: RecordInteractionPorts, ctx: RecordContext, sig
   const { customerId, conflicts, customer } = await resolveCustomer(ports, ctx.tenantId, {
     primary: { channel: signal.channel, ...author },
     ...(links && { links }),
-    ...(author.name !== undefined && { name: author.name }),
+    ...(author.name !== undefined && { displayName: author.name }),
   });
   if (conflicts.length > 0 && ports.onConflict) {
     await ports.onConflict({ ...ctx, customerId, conflicts });

@@ -43,6 +43,9 @@ export interface Person {
   email: string;
   phone: string;
   name: string;
+  /** The given and family names the sign-up gave: their own strings, not parts of `name`, so a scan finds each. */
+  givenName: string;
+  familyName: string;
   /** Texts the person wrote (a comment, a review, a video title). */
   texts: string[];
   segments: { social: string; presence: string };
@@ -80,6 +83,7 @@ export async function makePerson(rt: TestRuntime, tenant: Tenant, ytChannel: str
   const email = `privacy.${tag}@example.test`;
   const phone = `+3461${String(Date.now()).slice(-6)}${seq % 10}`;
   const name = `Perla Privacy ${tag}`;
+  const [givenName, familyName] = [`Perlina${tag}`, `Privadez${tag}`];
   const texts = [`the jacket zip broke ${tag}`, `great boots review ${tag}`, `my unboxing video ${tag}`];
 
   const segment = async (rule: unknown) => {
@@ -102,9 +106,10 @@ export async function makePerson(rt: TestRuntime, tenant: Tenant, ytChannel: str
   // the sign-up links e-mail and phone to them
   const signup = await admin('/v1/customers', {
     method: 'POST',
-    body: JSON.stringify({ email, phone, displayName: name, givenName: name.split(' ')[0], familyName: name.split(' ').slice(1).join(' ') || undefined, externalIds: [{ channel: 'facebook', externalId: psid }] }),
+    body: JSON.stringify({ email, phone, displayName: name, givenName, familyName, externalIds: [{ channel: 'facebook', externalId: psid }] }),
   });
   if (signup.status !== 200 || signup.body.id !== customerId) throw new Error(`sign-up: ${signup.status} ${JSON.stringify(signup.body)}`);
+  if (signup.body.givenName !== givenName || signup.body.familyName !== familyName) throw new Error(`sign-up names: ${JSON.stringify(signup.body)}`);
 
   // consents: social profiling, and e-mail marketing confirmed through the e-mailed link
   const consent = (body: unknown) => admin(`/v1/customers/${customerId}/consents`, { method: 'POST', body: JSON.stringify(body) });
@@ -162,7 +167,7 @@ export async function makePerson(rt: TestRuntime, tenant: Tenant, ytChannel: str
   if (merged.status !== 200) throw new Error(`merge: ${merged.status} ${JSON.stringify(merged.body)}`);
   await rt.drain(30_000);
 
-  return { customerId, mergedId, psid, ytChannel, email, phone, name, texts, segments, orderId, shopifyCustomerId, messageId };
+  return { customerId, mergedId, psid, ytChannel, email, phone, name, givenName, familyName, texts, segments, orderId, shopifyCustomerId, messageId };
 }
 
 function expectStatus(res: { status: number; body?: unknown }, status: number, what: string) {

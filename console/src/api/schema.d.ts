@@ -1062,7 +1062,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Change profile fields (displayName, tags, locale, address, birthday; null clears one); any other field is refused with 400 naming it; publishes CustomerUpdated */
+    /** Change profile fields (displayName, givenName, familyName, tags, locale, address, birthday; null clears one); any other field is refused with 400 naming it; publishes CustomerUpdated */
     patch: {
       parameters: {
         query?: never;
@@ -4617,6 +4617,135 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/campaigns/{campaignId}/attachments": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Attach a file (PDF, PNG, JPEG, GIF, WebP, text, CSV; at most 10 MiB, 10 per campaign): a new version, approval needed again; answers a signed URL to PUT the file to (S3 in AWS, the data folder locally), checked at submission */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CampaignAttachmentCreate"];
+        };
+      };
+      responses: {
+        201: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["CampaignAttachmentUpload"];
+          };
+        };
+        400: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/campaigns/{campaignId}/attachments/{attachmentId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove an attachment and its file (a new version) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          campaignId: string;
+          attachmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Campaign"];
+          };
+        };
+        401: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        403: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        404: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        409: {
+          headers: { [name: string]: unknown };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/campaigns/{campaignId}/submit": {
     parameters: {
       query?: never;
@@ -5528,6 +5657,11 @@ export interface components {
     CampaignLaunch: {
       at?: string;
     };
+    CampaignAttachmentCreate: {
+      fileName: string;
+      contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/plain" | "text/csv";
+      size: number;
+    };
     Campaign: {
       id: string;
       name: string;
@@ -5567,6 +5701,15 @@ export interface components {
         at: string;
         by: string;
         text: string;
+      }[];
+      attachments?: {
+        id: string;
+        fileName: string;
+        contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/plain" | "text/csv";
+        size: number;
+        key: string;
+        addedBy: string;
+        addedAt: string;
       }[];
       createdBy: string;
       createdAt: string;
@@ -5698,6 +5841,26 @@ export interface components {
         email: string;
         sms: string;
         whatsapp: string;
+      };
+    };
+    CampaignAttachmentUpload: {
+      attachment: {
+        id: string;
+        fileName: string;
+        contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "text/plain" | "text/csv";
+        size: number;
+        key: string;
+        addedBy: string;
+        addedAt: string;
+      };
+      version: number;
+      upload: {
+        url: string;
+        method: "PUT";
+        headers: {
+          [key: string]: string;
+        };
+        expiresAt: string;
       };
     };
     ConsentChangeRequest: {

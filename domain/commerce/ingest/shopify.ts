@@ -11,6 +11,7 @@ import type { IdentityInput } from '../../customers/identity.js';
 import { absDecimal, isPositive, sumDecimals, type Money } from '../../shared/money.js';
 import { CurrencyCode, DecimalText, OffsetTime, StoreId, type OrderLine, type OrderRefund, type OrderSnapshot, type RefundNotice } from '../orders.js';
 import { contactIdentities } from '../../customers/index.js';
+import type { PersonNames } from '../../shared/customer.js';
 
 export const SHOPIFY_TOPICS = ['orders/create', 'orders/paid', 'orders/cancelled', 'refunds/create', 'customers/create', 'customers/update'] as const;
 export type ShopifyTopic = (typeof SHOPIFY_TOPICS)[number];
@@ -142,7 +143,7 @@ export function shopifyOrderSnapshot(order: ShopifyOrder): OrderSnapshot {
     store: 'shopify',
     orderId: order.id,
     ...(order.name ? { orderNumber: order.name } : {}),
-    buyer: { identities: buyerIdentities(order.customer, order), ...(name !== undefined && { name }), ...namesOf(order.customer?.first_name, order.customer?.last_name) },
+    buyer: { identities: buyerIdentities(order.customer, order), ...(name !== undefined && { displayName: name }), ...namesOf(order.customer?.first_name, order.customer?.last_name) },
     total,
     lineItems,
     placedAt: order.created_at,
@@ -161,9 +162,9 @@ export function shopifyRefundNotice(refund: ShopifyRefund): RefundNotice | undef
 }
 
 /** customers/create and customers/update: who the person is. */
-export function shopifyPerson(customer: ShopifyCustomer): { identities: IdentityInput[]; name?: string; givenName?: string; familyName?: string } {
+export function shopifyPerson(customer: ShopifyCustomer): { identities: IdentityInput[] } & PersonNames {
   const name = nameOf(customer.first_name, customer.last_name);
-  return { identities: buyerIdentities(customer), ...(name !== undefined && { name }), ...namesOf(customer.first_name, customer.last_name) };
+  return { identities: buyerIdentities(customer), ...(name !== undefined && { displayName: name }), ...namesOf(customer.first_name, customer.last_name) };
 }
 
 /**

@@ -16,6 +16,7 @@ import type { OrderSnapshot, RefundNotice } from '../orders.js';
 import { contactIdentities, type Identification, type Signup } from '../../customers/index.js';
 import type { WebAction } from '../web-actions.js';
 import { hmacMatches } from '../../shared/signatures.js';
+import { namesGiven, type PersonNames } from '../../shared/customer.js';
 
 /** Timestamps further than this from our clock are refused (replay protection). */
 export const TOLERANCE_SECONDS = 5 * 60;
@@ -69,6 +70,15 @@ export const StandardWebhookEnvelope = z.object({
 const Id = z.union([z.string().trim().min(1).max(200), z.number().int().nonnegative().refine(Number.isSafeInteger).transform(String)]);
 const Time = z.string().datetime({ offset: true }).transform((t) => new Date(t).toISOString());
 
+/** The display name under its older field, still accepted from senders that use it; `displayName` wins when both come. */
+const OlderDisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .optional()
+  .meta({ deprecated: true, description: 'the display name under its older field: send displayName (it wins when both come)' });
+
 /** Who the person is, as the site knows them: its own user id, e-mail, phone and/or anonymous cookie id. */
 export const WebPerson = z
   .object({
@@ -79,8 +89,7 @@ export const WebPerson = z
     givenName: z.string().trim().min(1).max(100).optional(),
     familyName: z.string().trim().min(1).max(100).optional(),
     displayName: z.string().trim().min(1).max(200).optional(),
-    /** The display name under its older name; `displayName` wins when both come. */
-    name: z.string().trim().min(1).max(200).optional(),
+    name: OlderDisplayName,
   })
   .refine((p) => Boolean(p.userId ?? p.email ?? p.phone ?? p.anonymousId), 'give userId, email, phone or anonymousId');
 export type WebPerson = z.infer<typeof WebPerson>;
@@ -100,8 +109,7 @@ export const WEB_EVENTS = {
       givenName: z.string().trim().min(1).max(100).optional(),
       familyName: z.string().trim().min(1).max(100).optional(),
       displayName: z.string().trim().min(1).max(200).optional(),
-      /** The display name under its older name; `displayName` wins when both come. */
-      name: z.string().trim().min(1).max(200).optional(),
+      name: OlderDisplayName,
       locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
       source: z.string().trim().min(1).max(100).optional(),
       /** A loyalty member's referral code; an unknown one is ignored (the sign-up still counts). */
@@ -182,9 +190,8 @@ export function webIdentities(person: { userId?: string; email?: string; phone?:
 }
 
 /** The names a site sends: the display name (`displayName`, or `name` as older senders call it), given and family. */
-function webNames(p: { displayName?: string | undefined; name?: string | undefined; givenName?: string | undefined; familyName?: string | undefined }) {
-  const name = p.displayName ?? p.name;
-  return { ...(name !== undefined && { name }), ...(p.givenName !== undefined && { givenName: p.givenName }), ...(p.familyName !== undefined && { familyName: p.familyName }) };
+function webNames(p: PersonNames & { name?: string | undefined }): PersonNames {
+  return namesGiven({ ...p, displayName: p.displayName ?? p.name });
 }
 
 export function webSignup(data: WebEventData<'customer.registered'>): Signup {
@@ -254,7 +261,7 @@ export function webAction(type: ActionType, data: WebEventData<ActionType>, webh
     kind,
     externalId: webhookId,
     person: webIdentities(data.person),
-    ...(webNames(data.person).name !== undefined && { name: webNames(data.person).name }),
+    ...webNames(data.person),
     ...(typeof subjectId === 'string' && { subjectId }),
     ...(text !== undefined && text.trim() !== '' && { text }),
     occurredAt: data.occurredAt ?? fallbackTime,

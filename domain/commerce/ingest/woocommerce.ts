@@ -11,6 +11,7 @@ import type { IdentityInput } from '../../customers/identity.js';
 import { absDecimal, compareDecimal } from '../../shared/money.js';
 import { CurrencyCode, DecimalText, GmtTime, StoreId, type OrderLine, type OrderRefund, type OrderSnapshot } from '../orders.js';
 import { contactIdentities } from '../../customers/index.js';
+import type { PersonNames } from '../../shared/customer.js';
 
 export const WOOCOMMERCE_TOPICS = ['order.created', 'order.updated', 'customer.created'] as const;
 export type WooTopic = (typeof WOOCOMMERCE_TOPICS)[number];
@@ -97,7 +98,7 @@ export function wooOrderSnapshot(order: WooOrder): OrderSnapshot {
     store: 'woocommerce',
     orderId: order.id,
     ...(order.number != null && order.number !== '' && { orderNumber: String(order.number) }),
-    buyer: { identities: identities(order.customer_id, billing), ...(name !== undefined && { name }), ...namesOf(billing.first_name, billing.last_name) },
+    buyer: { identities: identities(order.customer_id, billing), ...(name !== undefined && { displayName: name }), ...namesOf(billing.first_name, billing.last_name) },
     total: { amount: order.total, currency },
     lineItems,
     placedAt: order.date_created_gmt,
@@ -110,10 +111,10 @@ export function wooOrderSnapshot(order: WooOrder): OrderSnapshot {
   };
 }
 
-export function wooPerson(customer: WooCustomer): { identities: IdentityInput[]; name?: string; givenName?: string; familyName?: string } {
+export function wooPerson(customer: WooCustomer): { identities: IdentityInput[] } & PersonNames {
   const name = nameOf(customer.first_name, customer.last_name);
   const contact = { email: customer.email ?? customer.billing?.email, phone: customer.billing?.phone };
-  return { identities: identities(customer.id, contact), ...(name !== undefined && { name }), ...namesOf(customer.first_name, customer.last_name) };
+  return { identities: identities(customer.id, contact), ...(name !== undefined && { displayName: name }), ...namesOf(customer.first_name, customer.last_name) };
 }
 
 /** Resource id + date_modified_gmt: what one state of the resource is (Woo's delivery id is not stable). */

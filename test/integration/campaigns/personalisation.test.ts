@@ -2,7 +2,7 @@
  * A campaign message personalised from what the CRM knows, through the local runtime and the real ASL: the given
  * name from the sign-up, the points the member can spend now (the welcome points; a purchase's points are still
  * pending), and the product the knowledge context recommends ("customers who bought the boots also bought the
- * socks").
+ * socks"); and, for a site sign-up that gave only given and family names and bought nothing, the fallback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients, outboxOf, settle, waitForStatus } from '../../support/campaigns.js';
@@ -40,6 +40,17 @@ describe('personalisation', () => {
       method: 'POST',
       body: JSON.stringify({ purpose: 'marketing', channel: 'email', status: 'granted', source: 'https://shop.example/signup', doubleOptIn: false }),
     });
+    // Marta signs up on the site (the signed customer.registered event) with her given and family names only, and
+    // buys nothing: no recommendation, so the template's fallback
+    const marta = uniqueEmail('marta');
+    const signup = await postEvent(rt.url, acme.tenantId, acme.secrets.events.secret, 'customer.registered', { email: marta, givenName: 'Marta', familyName: 'Gil' });
+    expect(signup.status).toBe(200);
+    const martaId = ((await signup.json()) as { customerId: string }).customerId;
+    expect((await marketer(`/v1/customers/${martaId}`, { method: 'PATCH', body: JSON.stringify({ tags: [tag] }) })).body).toMatchObject({ givenName: 'Marta', familyName: 'Gil', displayName: 'Marta Gil' });
+    await marketer(`/v1/customers/${martaId}/consents`, {
+      method: 'POST',
+      body: JSON.stringify({ purpose: 'marketing', channel: 'email', status: 'granted', source: 'https://shop.example/signup', doubleOptIn: false }),
+    });
     await settle(rt);
     expect((await order(email, [`${tag}-boots`], 2)).status).toBe(200);
     const seg = await marketer('/v1/segments', { method: 'POST', body: JSON.stringify({ name: tag, rule: { field: 'tags', op: 'has', value: tag } }) });
@@ -68,10 +79,13 @@ describe('personalisation', () => {
     expect((await approver(`/v1/campaigns/${campaignId}/approve`, { method: 'POST' })).status).toBe(200);
     expect((await marketer(`/v1/campaigns/${campaignId}/launch`, { method: 'POST', body: '{}' })).status).toBeLessThan(300);
     await waitForStatus(rt, acme, campaignId, ['completed']);
-    const [message] = outboxOf(rt, campaignId);
-    expect(message.to).toBe(email);
+    const sent = outboxOf(rt, campaignId);
+    expect(sent.map((m) => m.to).sort()).toEqual([email, marta].sort());
+    const message = sent.find((m) => m.to === email);
     expect(message.subject).toBe('Lucía, 100 points');
     expect(message.text).toContain(`Hola Lucía: tienes 100 puntos y te gustará ${tag}-socks.`);
+    const martaPoints = (await marketer(`/v1/customers/${martaId}/loyalty`)).body.available as number;
+    expect(sent.find((m) => m.to === marta).text).toContain(`Hola Marta: tienes ${martaPoints} puntos y te gustará our new arrivals.`);
 
     // SES reports the delivery on the default bus, with the tags the e-mail was sent with (adapters/messaging/cloud.ts);
     // the EmailDeliveryEvents rule brings it to the email-events queue

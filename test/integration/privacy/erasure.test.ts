@@ -42,7 +42,7 @@ const ytChannel = youtubeChannelId();
 
 const identities = identitiesOf;
 /** What identifies the person directly: no item may hold any of these after erasure. */
-const directIdentifiers = (p: Person) => [p.psid, p.email, p.phone, p.ytChannel, p.shopifyCustomerId, p.name, ...p.texts, p.messageId];
+const directIdentifiers = (p: Person) => [p.psid, p.email, p.phone, p.ytChannel, p.shopifyCustomerId, p.name, p.givenName, p.familyName, ...p.texts, p.messageId];
 const PERSONAL = ENTITIES.filter((e) => e.personal);
 const CONNECTION_SETTINGS = ['Tenant', 'YoutubeSubscription'];
 const ERASABLE = PERSONAL.filter((e) => e.erasure !== 'retained-pseudonymous');
@@ -121,8 +121,9 @@ describe('POST /v1/customers/{id}/erasure', () => {
       expect(declared, `${entity} is not in the registry`).toBeDefined();
       expect(declared!.erasure === 'not-personal' || entity in RETAINED, entity).toBe(true);
     }
-    // which was not the case before: the scan would have caught the person
+    // which was not the case before: the scan would have caught the person, their given and family names too
     expect(beforeScan.filter((i) => mentions(i, directIdentifiers(person)).length > 0).length).toBeGreaterThan(10);
+    expect(beforeScan.filter((i) => i.entity === 'Customer' && mentions(i, [person.givenName, person.familyName]).length === 2)).toHaveLength(1);
   });
 
   it('publishes CustomerErased for the customer and for the record merged into it', () => {

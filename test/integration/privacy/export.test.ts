@@ -48,6 +48,7 @@ describe('GET /v1/customers/{id}/export', () => {
   it('profile and merged-away record, identities, timeline, orders, messages, consents, knowledge, segments', () => {
     expect(section('Customer').map((c) => c.id).sort()).toEqual([person.customerId, person.mergedId].sort());
     expect(section('Customer').find((c) => c.id === person.mergedId)).toMatchObject({ mergedInto: person.customerId });
+    expect(section('Customer').find((c) => c.id === person.customerId)).toMatchObject({ displayName: person.name, givenName: person.givenName, familyName: person.familyName });
     expect(section('Identity').map((i) => `${i.channel}:${i.externalId}`).sort()).toEqual(identitiesOf(person).map((i) => `${i.channel}:${i.externalId}`).sort());
 
     const timeline = section('TimelineItem');

@@ -55,7 +55,7 @@ describe('WhatsApp messages', () => {
     const { customerId } = await resolveCustomer(
       { customers: new DynamoCustomerRepository(), clock: { now: () => new Date() }, ids: { next: () => `seed-${freshId()}` } },
       'acme',
-      { primary: { channel: 'phone', externalId: `+${waId}` }, name: 'Lucía Pérez' },
+      { primary: { channel: 'phone', externalId: `+${waId}` }, displayName: 'Lucía Pérez' },
     );
     const res = await send(wabaDelivery([whatsappText({ phoneNumberId: PHONE_ID, waId, body: 'Hola 👋 soy Lucía' })]));
     expect(res.body).toEqual({ received: 1, recorded: 1, duplicates: 0 });

@@ -11,7 +11,7 @@ function snapshot(over: Partial<OrderSnapshot> = {}): OrderSnapshot {
   return {
     store: 'shopify',
     orderId: '820982911946154508',
-    buyer: { identities: [{ channel: 'shopify', externalId: '115310627314723954' }, { channel: 'email', externalId: 'john@example.com' }], name: 'John Smith' },
+    buyer: { identities: [{ channel: 'shopify', externalId: '115310627314723954' }, { channel: 'email', externalId: 'john@example.com' }], displayName: 'John Smith' },
     total: usd('100.00'),
     lineItems: [{ productId: '788032119674292922', quantity: 1, price: usd('100.00') }],
     placedAt: '2022-01-01T00:00:00.000Z',

@@ -35,13 +35,13 @@ describe('Shopify orders/create sample', () => {
     expect(snapshot.placedAt).toBe('2022-01-01T00:00:00.000Z');
     expect(snapshot).toMatchObject({ cancelledAt: '2022-01-01T00:00:00.000Z', storeStatus: 'voided', orderNumber: '#9999' });
     expect(snapshot.paidAt).toBeUndefined();
-    expect(snapshot.buyer.name).toBe('John Smith');
+    expect(snapshot.buyer.displayName).toBe('John Smith');
   });
 
   it('leaves out a phone that is not a phone number ("555-555-SHIP"), and takes a guest from the e-mail', () => {
     const guest = shopifyOrderSnapshot({ ...order(), customer: null, phone: '555-555-SHIP' });
     expect(guest.buyer.identities).toEqual([{ channel: 'email', externalId: 'jon@example.com' }]);
-    expect(guest.buyer.name).toBe('Steve Shipper');
+    expect(guest.buyer.displayName).toBe('Steve Shipper');
   });
 
   it('refuses a float-looking money string or an id given as an unsafe number', () => {
@@ -83,7 +83,7 @@ describe('Shopify refunds', () => {
 describe('Shopify customers and delivery keys', () => {
   it('reads the customers/create sample', () => {
     const person = shopifyPerson(ShopifyCustomer.parse(parseJsonExact(sample('shopify-customers-create.json'))));
-    expect(person).toEqual({ identities: [{ channel: 'shopify', externalId: '706405506930370084' }, { channel: 'email', externalId: 'bob@biller.com' }], name: 'Bob Biller', givenName: 'Bob', familyName: 'Biller' });
+    expect(person).toEqual({ identities: [{ channel: 'shopify', externalId: '706405506930370084' }, { channel: 'email', externalId: 'bob@biller.com' }], displayName: 'Bob Biller', givenName: 'Bob', familyName: 'Biller' });
   });
 
   it('dedupes on the event id, else on the resource and topic (and update time for customers)', () => {

@@ -107,9 +107,27 @@ describe('event data', () => {
     expect(webAction('friend.invited', parseWebEventData('friend.invited', { person: { userId: 'u1' }, referralCode: 'ANA' }), 'm', 't')).toMatchObject({ kind: 'referral', subjectId: 'ANA' });
   });
 
+  it('takes one set of names in every event: displayName (or name, its older field), givenName, familyName', () => {
+    const names = { givenName: 'Ana', familyName: 'Ruiz', displayName: 'Ana R.' };
+    expect(webSignup(parseWebEventData('customer.registered', { email: 'a@b.co', ...names }))).toMatchObject({ displayName: 'Ana R.', givenName: 'Ana', familyName: 'Ruiz' });
+    // displayName wins over the older `name` when a sender gives both
+    expect(webSignup(parseWebEventData('customer.registered', { email: 'a@b.co', name: 'Old', displayName: 'New' }))).toMatchObject({ displayName: 'New' });
+    expect(webSignup(parseWebEventData('customer.registered', { email: 'a@b.co', name: 'Old' }))).toMatchObject({ displayName: 'Old' });
+    const order = webOrderSnapshot(
+      parseWebEventData('order.placed', { orderId: 'W1', customer: { email: 'a@b.co', givenName: 'Ana', familyName: 'Ruiz' }, total: { amount: '1', currency: 'EUR' }, lineItems: [] }),
+      '2026-11-23T09:00:00.000Z',
+    );
+    expect(order.buyer).toEqual({ identities: [{ channel: 'email', externalId: 'a@b.co' }], givenName: 'Ana', familyName: 'Ruiz' });
+    const action = webAction('review.posted', parseWebEventData('review.posted', { person: { email: 'a@b.co', ...names } }), 'm', 't');
+    expect(action).toMatchObject({ displayName: 'Ana R.', givenName: 'Ana', familyName: 'Ruiz' });
+  });
+
   it('documents every type in one request body schema', () => {
     const schema = z.toJSONSchema(WebEventBody, { io: 'input', unrepresentable: 'any' }) as { oneOf?: unknown[]; anyOf?: unknown[] };
     expect((schema.oneOf ?? schema.anyOf)?.length).toBe(12);
     expect(WebEventBody.safeParse({ type: 'video.watched', data: { person: { anonymousId: 'c' }, videoId: 'v' } }).success).toBe(true);
+    // the display name's older field is still taken, and documented as deprecated
+    // (customer.registered, the order's customer, the eight actions' person)
+    expect(JSON.stringify(schema).split('"deprecated":true').length - 1).toBe(10);
   });
 });

@@ -20,7 +20,7 @@ describe('WooCommerce order sample (a guest)', () => {
       refunds: [],
     });
     // customer_id 0 is a guest; "(555) 555-5555" is not international and is left out
-    expect(snapshot.buyer).toEqual({ identities: [{ channel: 'email', externalId: 'john.doe@example.com' }], name: 'John Doe', givenName: 'John', familyName: 'Doe' });
+    expect(snapshot.buyer).toEqual({ identities: [{ channel: 'email', externalId: 'john.doe@example.com' }], displayName: 'John Doe', givenName: 'John', familyName: 'Doe' });
     expect(snapshot.lineItems).toEqual([
       { productId: '93', quantity: 2, price: { amount: '3', currency: 'USD' } },
       { productId: '22', quantity: 1, price: { amount: '12', currency: 'USD' } },
@@ -49,7 +49,7 @@ describe('WooCommerce order sample (a guest)', () => {
 describe('WooCommerce customers, pings and keys', () => {
   it('reads the customer sample', () => {
     const person = wooPerson(WooCustomer.parse(parseJsonExact(sample('woocommerce-customer-created.rest-api-docs.json'))));
-    expect(person).toEqual({ identities: [{ channel: 'woocommerce', externalId: '25' }, { channel: 'email', externalId: 'john.doe@example.com' }], name: 'John Doe', givenName: 'John', familyName: 'Doe' });
+    expect(person).toEqual({ identities: [{ channel: 'woocommerce', externalId: '25' }, { channel: 'email', externalId: 'john.doe@example.com' }], displayName: 'John Doe', givenName: 'John', familyName: 'Doe' });
   });
 
   it('knows the save-time ping', () => {

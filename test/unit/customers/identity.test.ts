@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveCustomer } from '../../../domain/customers/identity.js';
+import { personNames, withMissingNames } from '../../../domain/shared/customer.js';
 import { amendInteraction, recordSocialInteractions } from '../../../domain/social/interactions.js';
 import { FakeCustomers, FakeInteractions, FakePublisher, fakeAnalyzer, fixedClock, sequentialIds } from '../../support/fakes.js';
 
@@ -11,7 +12,7 @@ describe('resolveCustomer', () => {
     const r = await resolveCustomer(p, 'acme', {
       primary: { channel: 'whatsapp', externalId: '34600111222', name: 'Ana', influence: { followers: 10 } },
       links: [{ channel: 'phone', externalId: '+34600111222' }],
-      name: 'Ana',
+      displayName: 'Ana',
     });
     const customer = p.customers.customers.get('c-1')!;
     // the profile just created is handed on, so the caller need not read it again
@@ -82,5 +83,22 @@ describe('amendInteraction', () => {
   it('does nothing for an interaction it never stored', async () => {
     const p = await setup();
     expect(await amendInteraction(p, 'acme', { channel: 'x', externalId: 'nope' }, { kind: 'remove', at: '2026-11-23T09:10:00.000Z' })).toBeUndefined();
+  });
+});
+
+describe('person names', () => {
+  it('keeps trimmed names, drops empty ones, and makes the display name of the given and family names when none came', () => {
+    expect(personNames({ givenName: ' Ana ', familyName: 'Ruiz' })).toEqual({ displayName: 'Ana Ruiz', givenName: 'Ana', familyName: 'Ruiz' });
+    expect(personNames({ familyName: 'Ruiz' })).toEqual({ displayName: 'Ruiz', familyName: 'Ruiz' });
+    expect(personNames({ displayName: 'Anita', givenName: 'Ana', familyName: '  ' })).toEqual({ displayName: 'Anita', givenName: 'Ana' });
+    expect(personNames({ displayName: '' })).toEqual({});
+  });
+
+  it('fills only the names a record lacks (a sign-up or a store never overwrites a name already there)', () => {
+    const record = { id: 'c-1', displayName: 'Set by a marketer' };
+    expect(withMissingNames(record, { givenName: 'Ana', familyName: 'Ruiz' })).toEqual({ id: 'c-1', displayName: 'Set by a marketer', givenName: 'Ana', familyName: 'Ruiz' });
+    const nameless: { id: string; displayName?: string } = { id: 'c-2' };
+    expect(withMissingNames(nameless, { givenName: 'Ana' })).toEqual({ id: 'c-2', displayName: 'Ana', givenName: 'Ana' });
+    expect(withMissingNames(record, {})).toEqual(record);
   });
 });

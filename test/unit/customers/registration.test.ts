@@ -44,7 +44,7 @@ describe('contact identities', () => {
 
 describe('registerCustomer', () => {
   it('registers a new person as a lead, once, publishing CustomerRegistered', async () => {
-    const result = await registerCustomer(ports, ctx, { via: 'web', identities: [email('ana@example.com')], name: 'Ana', source: 'form' });
+    const result = await registerCustomer(ports, ctx, { via: 'web', identities: [email('ana@example.com')], displayName: 'Ana', source: 'form' });
     expect(result).toMatchObject({ outcome: 'registered', created: true, customer: { stage: 'lead', displayName: 'Ana', registeredVia: 'web', registrationSource: 'form' } });
     expect(publisher.published.map((e) => [e.detailType, e.detail.data])).toEqual([
       [CustomerRegistered.detailType, { customerId: 'c-1', channel: 'web', stage: 'lead' }],
@@ -59,7 +59,7 @@ describe('registerCustomer', () => {
   it('registers a known prospect (a guest buyer) on the same customer, filling only what is missing', async () => {
     const id = await prospect(email('guest@example.com'));
     customers.customers.get(id)!.displayName = 'From The Store';
-    const result = await registerCustomer(ports, ctx, { via: 'web', identities: [email('guest@example.com')], name: 'Form Name', profile: { locale: 'es' } });
+    const result = await registerCustomer(ports, ctx, { via: 'web', identities: [email('guest@example.com')], displayName: 'Form Name', profile: { locale: 'es' } });
     expect(result).toMatchObject({ outcome: 'registered', created: false, customer: { id, displayName: 'From The Store', locale: 'es', stage: 'lead' } });
   });
 
@@ -152,6 +152,21 @@ describe('profile edits', () => {
     await expect(updateCustomerProfile(ports, ctx, 'nobody', { displayName: 'x' })).rejects.toThrow(NotFound);
     await expect(updateCustomerProfile(ports, { ...ctx, tenantId: 'globex' }, id, { displayName: 'x' })).rejects.toThrow(NotFound);
   });
+
+  it('keeps a display name while the person has a name: given and family make one when none is set or it is cleared', async () => {
+    const id = await prospect(email('names@example.com'));
+    expect(await updateCustomerProfile(ports, ctx, id, { givenName: 'Ana', familyName: 'Ruiz' })).toMatchObject({ givenName: 'Ana', familyName: 'Ruiz', displayName: 'Ana Ruiz' });
+    expect(publisher.published.at(-1)?.detail.data).toEqual({ customerId: id, changed: ['displayName', 'givenName', 'familyName'] });
+    // a display name of their own is kept when a part changes
+    await updateCustomerProfile(ports, ctx, id, { displayName: 'Anita' });
+    expect(await updateCustomerProfile(ports, ctx, id, { familyName: 'Gil' })).toMatchObject({ displayName: 'Anita', familyName: 'Gil' });
+    // cleared, it is made of the parts again
+    expect((await updateCustomerProfile(ports, ctx, id, { displayName: null })).displayName).toBe('Ana Gil');
+    expect(publisher.published.at(-1)?.detail.data).toEqual({ customerId: id, changed: ['displayName'] });
+    // with no name left at all, there is none
+    const nameless = await updateCustomerProfile(ports, ctx, id, { displayName: null, givenName: null, familyName: null });
+    expect([nameless.displayName, nameless.givenName, nameless.familyName]).toEqual([undefined, undefined, undefined]);
+  });
 });
 
 describe('recordWebAction', () => {
@@ -171,5 +186,12 @@ describe('recordWebAction', () => {
     expect(first.interaction).toMatchObject({ channel: 'web', kind: 'review', postId: 'p-9', sentiment: 0.8 });
     expect((await recordWebAction(webPorts, ctx, action)).outcome).toBe('duplicate');
     expect(publisher.published.map((e) => e.detailType)).toEqual([InteractionRecorded.detailType]);
+  });
+
+  it('starts a new customer with the names the site gave, the display name made of given and family', async () => {
+    const webPorts = { customers, interactions: new FakeInteractions(), publisher, analyzer: fakeAnalyzer, clock: fixedClock(), ids: sequentialIds('w') };
+    const action = { kind: 'survey' as const, externalId: 'msg_s1', person: [email('s@example.com')], givenName: 'Sara', familyName: 'Gil', occurredAt: '2026-11-23T09:00:00.000Z' };
+    const { interaction } = await recordWebAction(webPorts, ctx, action);
+    expect(customers.customers.get(interaction.customerId)).toMatchObject({ givenName: 'Sara', familyName: 'Gil', displayName: 'Sara Gil' });
   });
 });
