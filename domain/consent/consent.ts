@@ -28,6 +28,7 @@ import type { ConsentChannel, ConsentPurpose, ConsentState, ConsentStatus, Conse
 import type { AuditLog, Clock, ConsentRepository, CustomerRepository, EmailSender, EventPublisher, IdGenerator, TenantDirectory } from '../shared/ports.js';
 
 import { CONSENT_CHANNELS, CONSENT_PURPOSES, EVERY_CHANNEL } from '../shared/vocabulary.js';
+import { survivorOf } from '../shared/customer.js';
 export { CONSENT_CHANNELS, CONSENT_PURPOSES, EVERY_CHANNEL };
 /** Purposes that cover every channel: their records are for channel `all`. */
 const WHOLE_PERSON_PURPOSES: readonly ConsentPurpose[] = ['social_profiling', 'loyalty'];
@@ -230,14 +231,9 @@ function emailOf(customer: Customer): string | undefined {
 }
 
 /** Merges leave a tombstone pointing at the survivor: consent follows the person (an old unsubscribe link still works). */
-const MAX_MERGE_HOPS = 5;
-
 async function customerOf(ports: Pick<ConsentPorts, 'customers'>, tenantId: string, customerId: string): Promise<Customer> {
-  let customer = await ports.customers.get(tenantId, customerId);
-  for (let hop = 0; customer?.mergedInto && hop < MAX_MERGE_HOPS; hop++) {
-    customer = await ports.customers.get(tenantId, customer.mergedInto);
-  }
-  if (!customer || customer.mergedInto) throw new NotFound('Customer not found');
+  const customer = await survivorOf(ports.customers, tenantId, customerId);
+  if (!customer) throw new NotFound('Customer not found');
   return customer;
 }
 

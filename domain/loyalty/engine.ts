@@ -11,6 +11,7 @@ import type { OutgoingEvent } from '../../events/catalog.js';
 import { BadgeEarned, buildEvent, PointsAwarded, PointsExpired, PointsRedeemed, ReferralCompleted, TierChanged } from '../../events/catalog.js';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.js';
 import type { Customer } from '../shared/model.js';
+import { survivorOf } from '../shared/customer.js';
 import type { Clock, EventPublisher } from '../shared/ports.js';
 import type { MessageSender, OutgoingMessage } from '../shared/messaging.js';
 import { sendWithRetry } from '../shared/messaging.js';
@@ -178,6 +179,8 @@ async function applySource(
     account: LoyaltyAccount,
     customer: Customer,
   ) => Partial<Pick<AccountChange, 'redemption' | 'stock'>> & { messages?: OutgoingMessage[]; events?: OutgoingEvent[] },
+  /** What the caller already read, used by the first attempt instead of reading it again (a race reads afresh). */
+  known?: { stored: Awaited<ReturnType<LoyaltyStore['account']>>; customer?: Customer },
 ): Promise<{ outcome?: Outcome; duplicate: boolean }> {
   let codeSalt = 0;
   const seen = await ports.store.source(ctx.tenantId, customerId, sourceId);
@@ -185,11 +188,12 @@ async function applySource(
     if (!seen.delivered && seen.outbox) await deliver(ports, ctx.tenantId, customerId, sourceId, seen.outbox);
     return { duplicate: true };
   }
-  return untilUnchanged('the loyalty account', async () => {
-    const customer = await ports.customers.get(ctx.tenantId, customerId);
+  return untilUnchanged('the loyalty account', async (attempt) => {
+    const first = attempt === 1 ? known : undefined;
+    const customer = first?.customer ?? (await ports.customers.get(ctx.tenantId, customerId));
     if (!customer || customer.mergedInto) return { duplicate: false };
     const program = await programOf(ports.store, ctx.tenantId);
-    const stored = await ports.store.account(ctx.tenantId, customerId);
+    const stored = first ? first.stored : await ports.store.account(ctx.tenantId, customerId);
     const account = stored?.account ?? newAccount(customerId, program);
     const decided = decide({ account, program, customer, exists: stored !== undefined });
     if (!decided || (decided.entries.length === 0 && decided.account === account)) return { ...(decided && { outcome: decided }), duplicate: false };
@@ -277,17 +281,28 @@ export async function awardForInteraction(
   const action = actionOfInteraction(input.kind);
   if (!action) return { skipped: `kind ${input.kind} earns nothing` };
   // most people who comment are prospects: without an account nobody earns, unless a registration's welcome is
-  // still on its way (autoEnrolled), so one read of the account and, only then, the profile settle it
-  if (!(await ports.store.account(ctx.tenantId, input.customerId))) {
-    const customer = await ports.customers.get(ctx.tenantId, input.customerId);
+  // still on its way (autoEnrolled), so one read of the account and, only then, the profile settle it; what was
+  // read is handed on, so a member's award reads nothing twice
+  const stored = await ports.store.account(ctx.tenantId, input.customerId);
+  let customer: Customer | undefined;
+  if (!stored) {
+    customer = await ports.customers.get(ctx.tenantId, input.customerId);
     if (!customer?.registeredAt || customer.suppressed || customer.mergedInto) return { skipped: 'not a member' };
   }
-  const { outcome } = await applySource(ports, ctx, input.customerId, input.eventId, ({ account, program, customer }) => {
-    const enrolled = autoEnrolled(account, program, customer);
-    if (!canEarn(enrolled, customer)) return undefined;
-    if (!program.retroactive && enrolled.enrolledAt && input.occurredAt < enrolled.enrolledAt) return undefined;
-    return applyAction(enrolled, program, { action, channel: input.channel, sourceId: input.eventId, at: input.occurredAt, ...(input.accountId && { brandAccount: input.accountId }) }, entryIdOf(input.eventId));
-  });
+  const { outcome } = await applySource(
+    ports,
+    ctx,
+    input.customerId,
+    input.eventId,
+    ({ account, program, customer }) => {
+      const enrolled = autoEnrolled(account, program, customer);
+      if (!canEarn(enrolled, customer)) return undefined;
+      if (!program.retroactive && enrolled.enrolledAt && input.occurredAt < enrolled.enrolledAt) return undefined;
+      return applyAction(enrolled, program, { action, channel: input.channel, sourceId: input.eventId, at: input.occurredAt, ...(input.accountId && { brandAccount: input.accountId }) }, entryIdOf(input.eventId));
+    },
+    undefined,
+    { stored, ...(customer && { customer }) },
+  );
   return { awarded: outcome?.awarded ?? 0 };
 }
 
@@ -386,14 +401,7 @@ async function referralOf(ports: LoyaltyPorts, tenantId: string, friendId: strin
 
 /** The customer id a record stands for now: merges leave a tombstone pointing at the survivor. */
 async function personOf(ports: Pick<LoyaltyPorts, 'customers'>, tenantId: string, customerId: string): Promise<string | undefined> {
-  let id = customerId;
-  for (let hop = 0; hop < 5; hop++) {
-    const customer = await ports.customers.get(tenantId, id);
-    if (!customer) return undefined;
-    if (!customer.mergedInto) return id;
-    id = customer.mergedInto;
-  }
-  return undefined;
+  return (await survivorOf(ports.customers, tenantId, customerId))?.id;
 }
 
 /**

@@ -133,3 +133,16 @@ export function withMissingNames<T extends PersonNames>(record: T, names: Person
     ...(record.familyName === undefined && n.familyName !== undefined && { familyName: n.familyName }),
   };
 }
+
+/** How many merge tombstones a lookup follows (merges chain rarely; a longer chain is treated as gone). */
+export const MAX_MERGE_HOPS = 5;
+
+/**
+ * The record a customer id stands for now: a merge leaves a tombstone `{ mergedInto }` pointing at the survivor,
+ * followed up to MAX_MERGE_HOPS. Undefined when the record is missing or the chain is longer.
+ */
+export async function survivorOf(customers: { get(tenantId: string, customerId: string): Promise<Customer | undefined> }, tenantId: string, customerId: string): Promise<Customer | undefined> {
+  let customer = await customers.get(tenantId, customerId);
+  for (let hop = 0; customer?.mergedInto && hop < MAX_MERGE_HOPS; hop++) customer = await customers.get(tenantId, customer.mergedInto);
+  return customer && !customer.mergedInto ? customer : undefined;
+}
