@@ -13,6 +13,7 @@ import { keys, unpart } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
+import { TtlCache } from '../dynamo/ttl-cache.js';
 
 const SOURCE_TTL_DAYS = 400;
 const PROGRAM_TTL_MS = 2000;
@@ -24,19 +25,17 @@ export class DynamoLoyaltyStore implements LoyaltyStore {
    * Programs change rarely and every award reads one: a container keeps it PROGRAM_TTL_MS (an award names the
    * version that decided it, so a change is visible in the ledger from the award it starts to apply to).
    */
-  private readonly programs = new Map<string, { at: number; program: Program | undefined }>();
+  private readonly programs = new TtlCache<Program | undefined>(PROGRAM_TTL_MS);
 
   async program(tenantId: string): Promise<Program | undefined> {
-    const hit = this.programs.get(tenantId);
-    if (hit && Date.now() - hit.at < PROGRAM_TTL_MS) return hit.program;
-    const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.loyaltyProgram(tenantId) }));
-    const program = Item?.data as Program | undefined;
-    this.programs.set(tenantId, { at: Date.now(), program });
-    return program;
+    return this.programs.through(
+      tenantId,
+      async () => (await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.loyaltyProgram(tenantId) }))).Item?.data as Program | undefined,
+    );
   }
 
   async putProgram(tenantId: string, program: Program, expectedVersion: number): Promise<boolean> {
-    this.programs.delete(tenantId);
+    this.programs.forget(tenantId);
     try {
       await documentClient().send(
         new PutCommand({

@@ -14,6 +14,7 @@ import { keys, SHARDS, shardOf } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName } from '../dynamo/client.js';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
+import { TtlCache } from '../dynamo/ttl-cache.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -70,7 +71,7 @@ function decodeMemberCursor(cursor: string): { shard: number; sk?: string } {
 const CATALOG_TTL_MS = 1000;
 
 export class DynamoSegmentStore implements SegmentRepository, SegmentCatalog {
-  private readonly cache = new Map<string, { at: number; segments: SegmentDefinition[] }>();
+  private readonly cache = new TtlCache<SegmentDefinition[]>(CATALOG_TTL_MS);
 
   async create(segment: SegmentDefinition, max: number): Promise<boolean> {
     const existing = await this.list(segment.tenantId);
@@ -82,7 +83,7 @@ export class DynamoSegmentStore implements SegmentRepository, SegmentCatalog {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    this.cache.delete(segment.tenantId);
+    this.cache.forget(segment.tenantId);
     return true;
   }
 
@@ -113,7 +114,7 @@ export class DynamoSegmentStore implements SegmentRepository, SegmentCatalog {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
-    this.cache.delete(tenantId);
+    this.cache.forget(tenantId);
   }
 
   async get(tenantId: string, segmentId: string): Promise<SegmentDefinition | undefined> {
@@ -141,11 +142,7 @@ export class DynamoSegmentStore implements SegmentRepository, SegmentCatalog {
   }
 
   async forEvaluation(tenantId: string, fresh = false): Promise<SegmentDefinition[]> {
-    const hit = this.cache.get(tenantId);
-    if (!fresh && hit && Date.now() - hit.at < CATALOG_TTL_MS) return hit.segments;
-    const segments = await this.list(tenantId);
-    this.cache.set(tenantId, { at: Date.now(), segments });
-    return segments;
+    return this.cache.through(tenantId, () => this.list(tenantId), { fresh });
   }
 
   async count(tenantId: string, segmentId: string): Promise<number> {

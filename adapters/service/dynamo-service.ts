@@ -13,6 +13,7 @@ import { keys } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from '../dynamo/client.js';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
+import { TtlCache } from '../dynamo/ttl-cache.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 const MARKER_TTL_SECONDS = 15 * 86_400;
@@ -86,7 +87,7 @@ function agentUpdates(tenantId: string, write: TicketWrite | undefined): Transac
 }
 
 const SETTINGS_TTL_MS = 2000;
-const settingsCache = new Map<string, { at: number; settings: ServiceSettings }>();
+const settingsCache = new TtlCache<ServiceSettings>(SETTINGS_TTL_MS);
 
 export class DynamoServiceStore implements ServiceStore, CustomerFactsPort {
   private async get(key: { pk: string; sk: string }) {
@@ -109,16 +110,11 @@ export class DynamoServiceStore implements ServiceStore, CustomerFactsPort {
 
   /** Every message reads the tenant's service settings: a container keeps them SETTINGS_TTL_MS. */
   async settings(tenantId: string): Promise<ServiceSettings> {
-    const hit = settingsCache.get(tenantId);
-    if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.settings;
-    const item = await this.get(keys.serviceSettings(tenantId));
-    const settings = ServiceSettings.parse(item?.data ?? {});
-    settingsCache.set(tenantId, { at: Date.now(), settings });
-    return settings;
+    return settingsCache.through(tenantId, async () => ServiceSettings.parse((await this.get(keys.serviceSettings(tenantId)))?.data ?? {}));
   }
 
   async putSettings(tenantId: string, settings: ServiceSettings): Promise<void> {
-    settingsCache.delete(tenantId);
+    settingsCache.forget(tenantId);
     await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...keys.serviceSettings(tenantId), entity: 'ServiceSettings', data: settings } }));
   }
 

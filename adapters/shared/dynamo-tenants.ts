@@ -6,21 +6,21 @@ import type { Tenant } from '../../domain/shared/model.js';
 import type { TenantDirectory } from '../../domain/shared/ports.js';
 import { keys } from '../../store/keys.js';
 import { documentClient, retryWhileChanged, tableName } from '../dynamo/client.js';
+import { TtlCache } from '../dynamo/ttl-cache.js';
 
 /** Tenant settings change rarely and every webhook reads them: a container keeps them for a minute. */
 const TENANT_TTL_MS = 60_000;
 
 export class DynamoTenantDirectory implements TenantDirectory {
-  private readonly cache = new Map<string, { at: number; tenant: Tenant | undefined }>();
+  private readonly cache = new TtlCache<Tenant | undefined>(TENANT_TTL_MS);
 
   async get(tenantId: string): Promise<Tenant | undefined> {
-    const hit = this.cache.get(tenantId);
-    if (hit && Date.now() - hit.at < TENANT_TTL_MS) return hit.tenant;
-    const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId) }));
-    const tenant = Item?.data as Tenant | undefined;
-    // unknown tenants are not cached, so a tenant created a moment ago is found at once
-    if (tenant) this.cache.set(tenantId, { at: Date.now(), tenant });
-    return tenant;
+    return this.cache.through(
+      tenantId,
+      async () => (await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId) }))).Item?.data as Tenant | undefined,
+      // unknown tenants are not kept, so a tenant created a moment ago is found at once
+      { keep: (tenant) => tenant !== undefined },
+    );
   }
 
   async put(tenant: Tenant): Promise<void> {
@@ -31,7 +31,7 @@ export class DynamoTenantDirectory implements TenantDirectory {
 
   /** Forgets the cached tenant, so this container reads settings just written (tests, admin changes). */
   invalidate(tenantId: string): void {
-    this.cache.delete(tenantId);
+    this.cache.forget(tenantId);
   }
 
   /**
