@@ -171,7 +171,7 @@ function printTargets(rows: Record<string, string | number>[]) {
   const pct = (v: unknown) => Number(String(v).replace('%', ''));
   const of = (prefix: string) => rows.filter((r) => String(r.scenario).startsWith(prefix));
   const worst = (list: Record<string, string | number>[], key: string, pick: (a: number, b: number) => number) =>
-    list.length ? list.map((r) => (key.includes('floor') ? pct(r[key]) : Number(r[key]))).reduce(pick) : Number.NaN;
+    list.length ? list.map((r) => (key.includes('floor') ? pct(r[key]) : Number(r[key]))).reduce((a, b) => pick(a, b)) : Number.NaN;
   const known = of('facebook-comment (known)');
   const shopify = of('shopify-order');
   const line = (figure: string, value: number, unit: string, target: string, met: boolean) => ({ figure, 'this run': Number.isNaN(value) ? 'n/a' : `${value}${unit}`, target, met: Number.isNaN(value) ? '' : met ? 'yes' : 'no' });
