@@ -5,15 +5,20 @@ import { GROUP_BY } from '../../domain/finance/costs.js';
 import { BudgetInput } from '../../domain/finance/budgets.js';
 
 const Day = z.iso.date();
+const TenantGroupBy = z.enum(GROUP_BY.filter((g) => g !== 'tenant') as ['day', 'feature', 'campaign', 'service', 'function']);
 
-export const CostQuery = z
+const distinctGroupings = (q: { groupBy: string; thenBy?: string | undefined }) => q.thenBy === undefined || q.thenBy !== q.groupBy;
+const groupingsMessage = { message: '"thenBy" must differ from "groupBy"', path: ['thenBy'] };
+const CostQueryFields = z
   .object({
     from: Day.describe('first day (UTC), inclusive; default: the first of this month'),
     to: Day.describe('last day (UTC), inclusive; default: today'),
-    groupBy: z.enum(GROUP_BY.filter((g) => g !== 'tenant') as ['day', 'feature', 'campaign', 'service', 'function']).default('day'),
+    groupBy: TenantGroupBy.default('day'),
+    thenBy: TenantGroupBy.optional().describe('a second grouping: each group split by it (`breakdown`), e.g. groupBy=day&thenBy=feature for a stacked chart'),
   })
   .partial({ from: true, to: true });
-export const OperatorCostQuery = CostQuery.extend({ groupBy: z.enum(GROUP_BY).default('tenant') });
+export const CostQuery = CostQueryFields.refine(distinctGroupings, groupingsMessage);
+export const OperatorCostQuery = CostQueryFields.extend({ groupBy: z.enum(GROUP_BY).default('tenant'), thenBy: z.enum(GROUP_BY).optional() }).refine(distinctGroupings, groupingsMessage);
 export const PeriodQuery = z.object({ from: Day.optional(), to: Day.optional() });
 
 const Amount = z.object({ amount: z.string().describe('rounded to the cent'), exactAmount: z.string().describe('exact, unrounded') });
@@ -28,6 +33,15 @@ const PriceUsed = z.object({
   source: z.string(),
 });
 
+const CostGroupView = z.object({
+  key: z.string(),
+  amount: z.string(),
+  exactAmount: z.string(),
+  units: z.record(z.string(), z.string()),
+  amounts: z.record(z.string(), z.string()),
+  prices: z.array(PriceUsed),
+});
+
 export const CostReportView = z
   .object({
     from: z.string(),
@@ -36,16 +50,8 @@ export const CostReportView = z
     currency: z.string(),
     groupBy: z.string(),
     total: Amount,
-    groups: z.array(
-      z.object({
-        key: z.string(),
-        amount: z.string(),
-        exactAmount: z.string(),
-        units: z.record(z.string(), z.string()),
-        amounts: z.record(z.string(), z.string()),
-        prices: z.array(PriceUsed),
-      }),
-    ),
+    thenBy: z.string().optional(),
+    groups: z.array(CostGroupView.extend({ breakdown: z.array(CostGroupView).optional().describe('the group split by `thenBy`') })),
     unpriced: z.array(z.object({ dimension: z.string(), units: z.string() })),
     days: z.record(z.string(), z.enum(['estimated', 'reconciled'])).describe('each day: estimated from metering, or reconciled with an imported bill'),
     reconciled: z

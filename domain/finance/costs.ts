@@ -107,25 +107,41 @@ export interface CostGroup {
   /** Cost per dimension, exact. */
   amounts: Record<string, string>;
   prices: PriceUsed[];
+  /** With a second grouping (`thenBy`): the same group split by it, each part explained the same way. */
+  breakdown?: CostGroup[];
 }
 
 export interface CostReport {
   currency: string;
   groupBy: GroupBy;
+  thenBy?: GroupBy;
   total: { amount: string; exactAmount: string };
   groups: CostGroup[];
   unpriced: { dimension: string; units: string }[];
 }
 
-export function groupCosts(priced: PricedUsage, by: GroupBy, currency: string): CostReport {
+export function groupCosts(priced: PricedUsage, by: GroupBy, currency: string, thenBy?: GroupBy): CostReport {
+  const exactTotal = sumExact(priced.lines.map((l) => l.amount));
+  return {
+    currency,
+    groupBy: by,
+    ...(thenBy && { thenBy }),
+    total: { amount: roundDecimal(exactTotal, 2), exactAmount: exactTotal },
+    groups: costGroups(priced.lines, by, thenBy),
+    unpriced: priced.unpriced,
+  };
+}
+
+/** The lines grouped by one key, sorted by it; each group split again by `thenBy` when given. */
+function costGroups(lines: readonly CostLine[], by: GroupBy, thenBy?: GroupBy): CostGroup[] {
   const groups = new Map<string, CostLine[]>();
-  for (const line of priced.lines) {
+  for (const line of lines) {
     const key = groupKey(line, by);
     const list = groups.get(key);
     if (list) list.push(line);
     else groups.set(key, [line]);
   }
-  const out: CostGroup[] = [...groups]
+  return [...groups]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, lines]) => {
       const exactAmount = sumExact(lines.map((l) => l.amount));
@@ -138,10 +154,9 @@ export function groupCosts(priced: PricedUsage, by: GroupBy, currency: string): 
         const p = l.price;
         prices.set(`${p.dimension}|${p.version}`, { dimension: l.dimension, service: p.service, price: p.price, per: p.per, unit: p.unit, version: p.version, source: p.source });
       }
-      return { key, amount: roundDecimal(exactAmount, 2), exactAmount, units, amounts, prices: [...prices.values()].sort((a, b) => a.dimension.localeCompare(b.dimension)) };
+      const group: CostGroup = { key, amount: roundDecimal(exactAmount, 2), exactAmount, units, amounts, prices: [...prices.values()].sort((a, b) => a.dimension.localeCompare(b.dimension)) };
+      return thenBy ? { ...group, breakdown: costGroups(lines, thenBy) } : group;
     });
-  const exactTotal = sumExact(priced.lines.map((l) => l.amount));
-  return { currency, groupBy: by, total: { amount: roundDecimal(exactTotal, 2), exactAmount: exactTotal }, groups: out, unpriced: priced.unpriced };
 }
 
 /** The service a dimension is billed under (for rows without a price, and for the reconciliation). */

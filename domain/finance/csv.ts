@@ -7,12 +7,17 @@ const cell = (v: string | number | null | undefined) => {
 };
 const lines = (rows: (string | number | null | undefined)[][]) => `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 
-/** One row per group and dimension: units, the price used and the exact amount; the group's rounded total beside it. */
-export function costGroupsCsv(groupBy: string, currency: string, groups: CostGroup[]): string {
-  const rows: (string | number | null)[][] = [[groupBy, 'dimension', 'service', 'units', 'price', 'per', 'unit', 'priceVersion', 'exactAmount', 'groupAmount', 'currency']];
+/**
+ * One row per group and dimension: units, the price used and the exact amount; the group's rounded total beside
+ * it. With a second grouping, one row per group, part and dimension, the part's rounded total beside it.
+ */
+export function costGroupsCsv(groupBy: string, currency: string, groups: CostGroup[], thenBy?: string): string {
+  const rows: (string | number | null)[][] = [[groupBy, ...(thenBy ? [thenBy] : []), 'dimension', 'service', 'units', 'price', 'per', 'unit', 'priceVersion', 'exactAmount', 'groupAmount', 'currency']];
   for (const g of groups) {
-    for (const p of g.prices) {
-      rows.push([g.key, p.dimension, p.service, g.units[p.dimension] ?? '0', p.price, p.per, p.unit, p.version, g.amounts[p.dimension] ?? '0', g.amount, currency]);
+    for (const [keys, part] of thenBy ? (g.breakdown ?? []).map((b) => [[g.key, b.key], b] as const) : [[[g.key], g] as const]) {
+      for (const p of part.prices) {
+        rows.push([...keys, p.dimension, p.service, part.units[p.dimension] ?? '0', p.price, p.per, p.unit, p.version, part.amounts[p.dimension] ?? '0', part.amount, currency]);
+      }
     }
   }
   return lines(rows);

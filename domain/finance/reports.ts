@@ -23,12 +23,12 @@ export function checkRange(from: string, to: string): void {
 /** 1. read the tenants' usage for the days, 2. price each count at the price in force that day, 3. group. */
 export async function costReport(
   ports: { usage: UsageReader; pricing: Pricing },
-  query: { tenantIds: string[]; from: string; to: string; groupBy: GroupBy },
+  query: { tenantIds: string[]; from: string; to: string; groupBy: GroupBy; thenBy?: GroupBy | undefined },
 ): Promise<CostReport & { from: string; to: string; region: string }> {
   checkRange(query.from, query.to);
   const rows = (await Promise.all(query.tenantIds.map((t) => ports.usage.read(t, query.from, query.to)))).flat();
   const priced = priceUsage(rows, (day) => ports.pricing.tableFor(day));
-  return { from: query.from, to: query.to, region: ports.pricing.region, ...groupCosts(priced, query.groupBy, currencyOf(ports.pricing, query.to)) };
+  return { from: query.from, to: query.to, region: ports.pricing.region, ...groupCosts(priced, query.groupBy, currencyOf(ports.pricing, query.to), query.thenBy) };
 }
 
 function currencyOf(pricing: Pricing, day: string): string {

@@ -69,8 +69,8 @@ export const handler = httpFunction(FUNCTIONS.financeApi.id, async (event: HttpE
     const query = validate(OperatorCostQuery, event.queryStringParameters ?? {}, 'cost query');
     const { from, to } = period(query, now);
     const tenantIds = await finance.usage.activeTenants(from, to);
-    const report = await withStatus(await costReport(finance, { tenantIds, from, to, groupBy: query.groupBy }), undefined);
-    return wantsCsv(event) ? csv(costGroupsCsv(report.groupBy, report.currency, report.groups), 'platform-costs') : json(200, CostReportView.parse(report));
+    const report = await withStatus(await costReport(finance, { tenantIds, from, to, groupBy: query.groupBy, thenBy: query.thenBy }), undefined);
+    return wantsCsv(event) ? csv(costGroupsCsv(report.groupBy, report.currency, report.groups, report.thenBy), 'platform-costs') : json(200, CostReportView.parse(report));
   }
 
   const actor = authorize(event, routeRoles(event.routeKey));
@@ -78,8 +78,8 @@ export const handler = httpFunction(FUNCTIONS.financeApi.id, async (event: HttpE
   switch (event.routeKey) {
     case 'GET /v1/costs': {
       const query = validate(CostQuery, event.queryStringParameters ?? {}, 'cost query');
-      const report = await withStatus(await costReport(finance, { tenantIds: [actor.tenantId], ...period(query, now), groupBy: query.groupBy }), actor.tenantId);
-      return wantsCsv(event) ? csv(costGroupsCsv(report.groupBy, report.currency, report.groups), 'costs') : json(200, CostReportView.parse(report));
+      const report = await withStatus(await costReport(finance, { tenantIds: [actor.tenantId], ...period(query, now), groupBy: query.groupBy, thenBy: query.thenBy }), actor.tenantId);
+      return wantsCsv(event) ? csv(costGroupsCsv(report.groupBy, report.currency, report.groups, report.thenBy), 'costs') : json(200, CostReportView.parse(report));
     }
     case 'GET /v1/costs/unit': {
       const query = validate(PeriodQuery, event.queryStringParameters ?? {}, 'period');

@@ -5212,6 +5212,7 @@ export interface paths {
           from?: string;
           to?: string;
           groupBy?: "day" | "feature" | "campaign" | "service" | "function";
+          thenBy?: "day" | "feature" | "campaign" | "service" | "function";
         };
         header?: never;
         path?: never;
@@ -5461,6 +5462,7 @@ export interface paths {
           from?: string;
           to?: string;
           groupBy?: "day" | "feature" | "campaign" | "service" | "function" | "tenant";
+          thenBy?: "day" | "feature" | "campaign" | "service" | "function" | "tenant";
         };
         header?: never;
         path?: never;
@@ -6251,6 +6253,7 @@ export interface components {
         amount: string;
         exactAmount: string;
       };
+      thenBy?: string;
       groups: {
         key: string;
         amount: string;
@@ -6269,6 +6272,26 @@ export interface components {
           unit: string;
           version: string;
           source: string;
+        }[];
+        breakdown?: {
+          key: string;
+          amount: string;
+          exactAmount: string;
+          units: {
+            [key: string]: string;
+          };
+          amounts: {
+            [key: string]: string;
+          };
+          prices: {
+            dimension: string;
+            service: string;
+            price: string;
+            per: string;
+            unit: string;
+            version: string;
+            source: string;
+          }[];
         }[];
       }[];
       unpriced: {
@@ -6395,6 +6418,26 @@ export interface components {
           unit: string;
           version: string;
           source: string;
+        }[];
+        breakdown?: {
+          key: string;
+          amount: string;
+          exactAmount: string;
+          units: {
+            [key: string]: string;
+          };
+          amounts: {
+            [key: string]: string;
+          };
+          prices: {
+            dimension: string;
+            service: string;
+            price: string;
+            per: string;
+            unit: string;
+            version: string;
+            source: string;
+          }[];
         }[];
       }[];
     };

@@ -222,6 +222,16 @@ describe('the cost API', () => {
     expect(campaign.prices.find((p: { dimension: string }) => p.dimension === 'sms_ES')).toMatchObject({ price: '0.0720', per: '1', source: expect.stringMatching(/^https:/) });
   });
 
+  it('splits each day by feature for a stacked chart, the parts adding up to the day', async () => {
+    const res = await api(rt.url, acme().tokens.finance)(`/v1/costs?from=${today}&to=${today}&groupBy=day&thenBy=feature`);
+    expect(res.status).toBe(200);
+    const [day] = res.body.groups;
+    expect(day.key).toBe(today);
+    expect(day.breakdown.map((b: { key: string }) => b.key)).toEqual(expect.arrayContaining(['social', 'commerce', 'knowledge', 'campaigns']));
+    expect(sumExact(day.breakdown.map((b: { exactAmount: string }) => b.exactAmount))).toBe(day.exactAmount);
+    expect((await api(rt.url, acme().tokens.finance)('/v1/costs?groupBy=day&thenBy=day')).status).toBe(400);
+  });
+
   it("gives a campaign's cloud cost and channel fees apart", async () => {
     const res = await api(rt.url, acme().tokens.finance)(`/v1/campaigns/${CAMPAIGN}/costs`);
     expect(res.status).toBe(200);

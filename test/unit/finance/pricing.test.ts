@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decimalOfCount, divideExact, divideRounded, multiplyDecimal, roundDecimal } from '../../../domain/finance/decimal.js';
+import { decimalOfCount, divideExact, divideRounded, multiplyDecimal, roundDecimal, sumExact } from '../../../domain/finance/decimal.js';
+import { costGroupsCsv } from '../../../domain/finance/csv.js';
 import { priceUsage, groupCosts, type UsageRow } from '../../../domain/finance/costs.js';
 import { priceBook } from '../../../adapters/finance/price-book.js';
 import { messageDimension, countryOfPhone } from '../../../domain/finance/channels.js';
@@ -104,5 +105,22 @@ describe('costs', () => {
     const totals = (['campaign', 'service', 'day', 'function'] as const).map((by) => groupCosts(priced, by, 'USD').total.exactAmount);
     expect(new Set(totals)).toEqual(new Set(['0.7428792305']));
     expect(groupCosts(priced, 'campaign', 'USD').groups.map((g) => g.key)).toEqual(['(none)', 'cmp-1']);
+  });
+
+  it('splits each group by a second grouping whose parts add up to the group, in CSV too', () => {
+    const priced = priceUsage(rows, table);
+    const report = groupCosts(priced, 'day', 'USD', 'feature');
+    expect(report.thenBy).toBe('feature');
+    for (const group of report.groups) {
+      expect(group.breakdown!.length).toBeGreaterThan(0);
+      expect(sumExact(group.breakdown!.map((b) => b.exactAmount))).toBe(group.exactAmount);
+    }
+    const byFeature = groupCosts(priced, 'feature', 'USD').groups;
+    const parts = report.groups.flatMap((g) => g.breakdown!);
+    for (const f of byFeature) expect(sumExact(parts.filter((p) => p.key === f.key).map((p) => p.exactAmount))).toBe(f.exactAmount);
+    const csv = costGroupsCsv('day', 'USD', report.groups, 'feature').trim().split('\r\n');
+    expect(csv[0]!.split(',').slice(0, 3)).toEqual(['day', 'feature', 'dimension']);
+    expect(csv.length - 1).toBe(parts.reduce((n, p) => n + p.prices.length, 0));
+    expect(groupCosts(priced, 'day', 'USD').groups[0]!.breakdown).toBeUndefined();
   });
 });
