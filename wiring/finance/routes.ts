@@ -12,7 +12,7 @@ export const FINANCE_ROUTES: readonly RouteDeclaration[] = [
     path: '/v1/costs',
     function: 'financeApi',
     auth: { roles: FINANCE },
-    summary: `The tenant's cloud and channel cost for a period, grouped by day, feature, campaign, service or function (and within each group by a second one with `thenBy`): amount, the units behind it and the prices used.${CSV}`,
+    summary: `The tenant's cloud and channel cost for a period, grouped by day, feature, campaign, service or function (and within each group by a second one with thenBy): amount, the units behind it and the prices used.${CSV}`,
     openapi: { tag: 'finance', query: CostQuery, response: CostReportView, errors: [400, 401, 403] },
   },
   {

@@ -5205,7 +5205,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The tenant's cloud and channel cost for a period, grouped by day, feature, campaign, service or function: amount, the units behind it and the prices used. With `Accept: text/csv`, the same figures as CSV. */
+    /** The tenant's cloud and channel cost for a period, grouped by day, feature, campaign, service or function (and within each group by a second one with thenBy): amount, the units behind it and the prices used. With `Accept: text/csv`, the same figures as CSV. */
     get: {
       parameters: {
         query?: {
