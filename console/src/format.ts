@@ -27,3 +27,17 @@ export function sentimentLabel(score: number | undefined): 'positive' | 'neutral
   if (score === undefined) return undefined;
   return score > 0.05 ? 'positive' : score < -0.05 ? 'negative' : 'neutral';
 }
+
+/**
+ * A cost from its exact decimal: to the cent, except below a cent, where three significant digits show what a
+ * small tenant's day of work really cost (rounded only here, at presentation).
+ */
+export function formatCost(exact: string, currency: string): string {
+  const n = Number(exact);
+  if (n === 0 || Math.abs(n) >= 0.01) return formatMoney({ amount: exact, currency });
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumSignificantDigits: 3 }).format(n);
+  } catch {
+    return `${exact} ${currency}`;
+  }
+}

@@ -59,7 +59,8 @@ function App() {
       </header>
       <main id="main" tabIndex={-1}>
         {Page && found ? (
-          <Page params={found.params} query={new URLSearchParams(search)} />
+          // keyed by the path: following a link (even to the page shown at home) loads it afresh
+          <Page key={path} params={found.params} query={new URLSearchParams(search)} />
         ) : visible.length === 0 ? (
           <p class="notice">
             Your role ({session.role}) has no page in this console yet. The pages for it arrive with their APIs.

@@ -3,7 +3,7 @@
  * (from the runtime's local-only /local/credentials); in AWS it signs in with the Cognito hosted UI,
  * authorization code + PKCE, as a public client with no secret. The token lives in sessionStorage only.
  */
-export const ROLES = ['admin', 'marketer', 'agent', 'finance'] as const;
+export const ROLES = ['admin', 'marketer', 'agent', 'finance', 'approver'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Session {

@@ -4,7 +4,7 @@
  * segment, and the errors a person can act on (403 for a role, 401 for a bad token). Each page's screenshot
  * goes to test-output/e2e/.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../console/build.js';
 import { closeSharedBrowser, sharedBrowser, TEST_OUTPUT } from '../support/browser.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
-import { feedComment, pageDelivery, postMeta } from '../support/webhooks.js';
+import { api, feedComment, pageDelivery, postMeta } from '../support/webhooks.js';
+import { audience, campaignBody, clients, settle, waitForStatus } from '../support/campaigns.js';
+import { flushUsage } from '../../adapters/shared/usage.js';
 
 let rt: TestRuntime;
 let consoleDir: string;
@@ -83,16 +85,16 @@ describe('console', () => {
 
   it('shows each role the pages it may use', async () => {
     const expected: Record<string, string[]> = {
-      admin: ['Customer 360', 'Newsroom', 'Segments', 'Service'],
-      marketer: ['Customer 360', 'Newsroom', 'Segments', 'Service'],
+      admin: ['Customer 360', 'Newsroom', 'Segments', 'Service', 'Campaigns', 'Costs'],
+      marketer: ['Customer 360', 'Newsroom', 'Segments', 'Service', 'Campaigns'],
       agent: ['Customer 360', 'Newsroom', 'Segments', 'Service'],
-      finance: [],
+      finance: ['Costs'],
+      approver: ['Campaigns'],
     };
     for (const [role, titles] of Object.entries(expected)) {
       const page = await as(role);
       const nav = await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allInnerTexts();
       expect(nav, role).toEqual(titles);
-      if (titles.length === 0) await page.getByText('has no page in this console yet').waitFor();
       await shot(page, `home-${role}`);
     }
   });
@@ -116,7 +118,30 @@ describe('console', () => {
       await why.locator('summary').click();
       await expect(why.locator('code').innerText()).resolves.not.toBe('');
     }
+    // loyalty: the fan is a prospect, not a member; the panel says so with a zero balance and the first tier
+    await expect(page.getByTestId('loyalty-available').innerText()).resolves.toBe('0');
+    await page.getByTestId('loyalty').getByText('not enrolled').waitFor();
     await shot(page, 'customer-360');
+  });
+
+  it("shows a member's points, tier and ledger in the 360", async () => {
+    const acme = rt.credentials.tenants[0]!;
+    const admin = api(rt.url, acme.tokens.admin);
+    const member = await admin('/v1/customers', { method: 'POST', body: JSON.stringify({ email: `member-${FAN}@example.com`, givenName: 'Mo', familyName: 'Member' }) });
+    expect(member.status).toBe(201);
+    await settle(rt);
+    const credit = await admin(`/v1/customers/${member.body.id}/loyalty/adjustments`, { method: 'POST', body: JSON.stringify({ points: 1234, reason: `Goodwill for ${FAN}` }) });
+    expect(credit.status).toBeLessThan(300);
+    const account = await admin(`/v1/customers/${member.body.id}/loyalty`);
+    const page = await as('marketer');
+    await page.goto(`${rt.url}/#/customers/${encodeURIComponent(member.body.id)}`);
+    const panel = page.getByTestId('loyalty');
+    await panel.getByText(`Goodwill for ${FAN}`).waitFor();
+    // the page's own locale (de-DE) formats the balance the API answered
+    await expect(page.getByTestId('loyalty-available').innerText()).resolves.toBe(new Intl.NumberFormat('de-DE').format(account.body.available));
+    expect(account.body.available).toBeGreaterThanOrEqual(1234);
+    await expect(page.getByTestId('loyalty-tier').innerText()).resolves.toBe(account.body.tier.name);
+    await shot(page, 'customer-360-loyalty');
   });
 
   it('shows the comment in the newsroom, filtered, linking to its customer', async () => {
@@ -195,7 +220,72 @@ describe('console', () => {
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as number;
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, 'customer-360-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
+  it('shows the campaign board; an approver approves, the marketer launches, and the results chart the variants', async () => {
+    const acme = rt.credentials.tenants[0]!;
+    const members = await audience(rt, acme, `board${FAN}`, 4);
+    const { marketer } = clients(rt, acme);
+    const created = await marketer('/v1/campaigns', { method: 'POST', body: JSON.stringify({ ...campaignBody((members as string[] & { segmentId: string }).segmentId), name: `Board ${FAN}` }) });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+
+    const maker = await as('marketer');
+    await maker.getByRole('link', { name: 'Campaigns' }).click();
+    await maker.getByTestId('board-draft').getByRole('link', { name: `Board ${FAN}` }).click();
+    await maker.getByRole('button', { name: 'Submit for approval' }).click();
+    await maker.getByTestId('campaign-status').getByText('Waiting for approval').waitFor();
+    await maker.getByText('Waiting for an approver other than its author').waitFor();
+
+    const approver = await as('approver');
+    await approver.goto(`${rt.url}/#/campaigns`);
+    await approver.getByTestId('board-submitted').getByRole('link', { name: `Board ${FAN}` }).waitFor();
+    await shot(approver, 'campaigns-board');
+    await approver.getByTestId('board-submitted').getByRole('link', { name: `Board ${FAN}` }).click();
+    await approver.getByRole('button', { name: 'Approve' }).click();
+    await approver.getByTestId('campaign-status').getByText(`approved by ${acme.tenantId}-approver`).waitFor();
+
+    await maker.reload();
+    await maker.getByRole('button', { name: 'Launch now' }).click();
+    await waitForStatus(rt, acme, id, ['completed']);
+    await maker.reload();
+    const results = maker.getByTestId('campaign-results');
+    await results.getByRole('img', { name: /^Conversion rate: A .*B .*holdout/ }).waitFor();
+    const sent = (await marketer(`/v1/campaigns/${id}/results`)).body.sent as number;
+    expect(sent).toBeGreaterThanOrEqual(3);
+    await results.getByText(`${sent} / `, { exact: false }).first().waitFor();
+    await expect(maker.getByTestId('campaign-history').innerText()).resolves.toMatch(/submit[\s\S]*approve[\s\S]*launch/);
+    await shot(maker, 'campaign');
+  });
+
+  it('shows finance the cost per day stacked by feature, per campaign, unit costs and budgets, and downloads the CSV', async () => {
+    await flushUsage();
+    const acme = rt.credentials.tenants[0]!;
+    const page = await as('finance');
+    await page.goto(`${rt.url}/#/costs`);
+    const today = new Date().toISOString().slice(0, 10);
+    const report = await api(rt.url, acme.tokens.finance)(`/v1/costs?from=${today.slice(0, 8)}01&to=${today}&groupBy=feature`);
+    expect(report.status).toBe(200);
+    const features = report.body.groups.map((g: { key: string }) => g.key);
+    expect(features).toEqual(expect.arrayContaining(['social']));
+    await page.getByRole('img', { name: /^Cost per day stacked by feature: / }).waitFor();
+    const label = await page.getByRole('img', { name: /^Cost per day stacked by feature: / }).getAttribute('aria-label');
+    for (const f of features) expect(label).toContain(f);
+    for (const f of features) await page.getByTestId('costs-by-feature').getByRole('rowheader', { name: f, exact: true }).waitFor();
+    await page.getByTestId('unit-costs').getByText('per 1,000 social events').waitFor();
+
+    await page.getByLabel('Monthly budget amount').fill('250.00');
+    await page.getByRole('button', { name: 'Set budget' }).click();
+    await page.getByTestId('budgets').locator('meter').waitFor();
+    await shot(page, 'costs');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).nth(1).click()]);
+    const file = await download.path();
+    const csv = readFileSync(file!, 'utf8');
+    expect(csv.split('\r\n')[0]).toMatch(/^feature,dimension,service,units/);
+    for (const f of features) expect(csv).toContain(`\r\n${f},`);
+  });
+
   it('sends a person whose token the API refuses back to sign in', async () => {
     const page = await as('marketer');
     await page.evaluate(() => {

@@ -41,3 +41,29 @@ export async function must<T>(call: Promise<{ data?: T; error?: unknown; respons
   const body = result.error as Schemas['Error'] | undefined;
   throw new ApiError(result.response.status, body?.error?.code ?? 'error', body?.error?.message ?? result.response.statusText);
 }
+
+/**
+ * Asks the API for the CSV of a cost answer (`Accept: text/csv`, the same figures as its JSON) and hands it to the
+ * browser as a download; the token goes in the header, never in a link.
+ */
+export async function downloadCsv(path: string, query: Record<string, string>, name: string): Promise<void> {
+  const session = currentSession();
+  const url = `${location.origin}${path}?${new URLSearchParams(query).toString()}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'text/csv', ...(session && { authorization: `Bearer ${session.token}` }) } });
+  } catch {
+    throw new ApiError(0, 'network', 'The API cannot be reached. Check your connection and try again.');
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as Schemas['Error'] | undefined;
+    throw new ApiError(response.status, body?.error?.code ?? 'error', body?.error?.message ?? response.statusText);
+  }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = `${name}.csv`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}

@@ -302,6 +302,84 @@ function Timeline({ customerId }: { customerId: string }) {
   );
 }
 
+/** Balance, points pending and expiring, the tier and how far the next one is, badges, referral, the latest ledger lines. */
+function Loyalty({ customerId }: { customerId: string }) {
+  const account = useApi(() => must(api.GET('/v1/customers/{customerId}/loyalty', { params: { path: { customerId } } })), [customerId]);
+  if (account.loading && !account.data) return <p class="muted">Loading…</p>;
+  if (account.error !== undefined) return <ErrorNotice error={account.error} action="see loyalty points" onRetry={account.reload} />;
+  const a = account.data!;
+  const expiring = a.lots.filter((l) => l.status === 'available' && l.expiresAt).sort((x, y) => x.expiresAt!.localeCompare(y.expiresAt!));
+  const next = a.tier.next;
+  const progress = next ? Math.min(1, a.tier.qualifyingPoints / next.threshold) : 1;
+  return (
+    <div data-testid="loyalty">
+      <dl class="figures">
+        <div class="figure">
+          <dt>Points to spend</dt>
+          <dd data-testid="loyalty-available">{formatNumber(a.available, 0)}</dd>
+        </div>
+        <div class="figure">
+          <dt>Pending (return window)</dt>
+          <dd>{formatNumber(a.pending, 0)}</dd>
+        </div>
+        <div class="figure">
+          <dt>Earned in all</dt>
+          <dd>{formatNumber(a.lifetimeEarned, 0)}</dd>
+        </div>
+      </dl>
+      <p>
+        Tier <span class="badge" data-testid="loyalty-tier">{a.tier.name}</span>{' '}
+        {next ? (
+          <>
+            <progress max={1} value={progress} aria-label={`Progress to ${next.name}`} /> {formatNumber(next.pointsToGo, 0)} points to {next.name}{' '}
+            <span class="muted">(qualifying points of the last {a.tier.windowDays} days)</span>
+          </>
+        ) : (
+          <span class="muted">the top tier</span>
+        )}
+        {!a.enrolled && <span class="badge pending">not enrolled</span>}
+      </p>
+      {expiring.length > 0 && (
+        <p>
+          Expiring first: {formatNumber(expiring[0]!.remaining, 0)} points on {formatDate(expiring[0]!.expiresAt)}
+          {expiring.length > 1 && <span class="muted"> (and {expiring.length - 1} more lots)</span>}
+        </p>
+      )}
+      {a.badges.length > 0 && (
+        <p aria-label="Badges">
+          {a.badges.map((b) => (
+            <span key={b.badge} class="badge positive" title={`since ${formatDate(b.at)}`}>
+              {b.badge}
+            </span>
+          ))}
+        </p>
+      )}
+      {a.referralCode && <p class="muted">Referral code {a.referralCode}{a.referral && <> · referred, {a.referral.status}</>}</p>}
+      {a.ledger.items.length > 0 && (
+        <table>
+          <caption class="muted">Latest points</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Points</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.ledger.items.slice(0, 5).map((e) => (
+              <tr key={e.entryId}>
+                <td>{formatDateTime(e.at)}</td>
+                <td>{e.points > 0 ? `+${formatNumber(e.points, 0)}` : formatNumber(e.points, 0)}</td>
+                <td>{e.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
 function Profile({ customerId }: { customerId: string }) {
   const customer = useApi(() => must(api.GET('/v1/customers/{customerId}', { params: { path: { customerId } } })), [customerId]);
   if (customer.loading && !customer.data) return <p class="muted">Loading…</p>;
@@ -336,6 +414,10 @@ function Profile({ customerId }: { customerId: string }) {
         <section class="card wide">
           <h2>What we know, and why</h2>
           <Knowledge k={c.knowledge} />
+        </section>
+        <section class="card">
+          <h2>Loyalty</h2>
+          <Loyalty customerId={c.id} />
         </section>
         <section class="card">
           <h2>Segments</h2>

@@ -8,6 +8,8 @@ import { customer360Page } from './customer360';
 import { newsroomPage } from './newsroom';
 import { segmentsPage } from './segments';
 import { servicePage } from './service';
+import { campaignsPage } from './campaigns';
+import { costsPage } from './costs';
 
 export interface PageProps {
   /** The route's parameters, from the pattern's `:name` segments. */
@@ -26,7 +28,7 @@ export interface PageModule {
   component: ComponentType<PageProps>;
 }
 
-export const PAGES: readonly PageModule[] = [customer360Page, newsroomPage, segmentsPage, servicePage];
+export const PAGES: readonly PageModule[] = [customer360Page, newsroomPage, segmentsPage, servicePage, campaignsPage, costsPage];
 
 /** The page and parameters for a hash path, or undefined. */
 export function matchRoute(path: string, pages: readonly PageModule[] = PAGES): { page: PageModule; params: Record<string, string> } | undefined {
