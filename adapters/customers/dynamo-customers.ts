@@ -96,15 +96,17 @@ export class DynamoCustomerRepository implements CustomerRepository {
     return updateProfile(tenantId, customerId, (c) => refreshedIdentities(c, identities));
   }
 
-  async timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>> {
+  async timeline(tenantId: string, customerId: string, limit: number, cursor?: string, type?: string): Promise<Page<TimelineEntry>> {
     const pk = keys.customerPartition(tenantId, customerId);
     const startSk = cursor ? decodeSortKeyCursor(cursor, keys.timelinePrefix) : undefined;
     const result = await documentClient().send(
       new QueryCommand({
         TableName: tableName(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ...notExpired,
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.timelinePrefix, ':nowSeconds': nowSeconds() },
+        ...(type
+          ? { FilterExpression: `(${notExpired.FilterExpression}) AND #type = :type`, ExpressionAttributeNames: { '#type': 'type' } }
+          : notExpired),
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.timelinePrefix, ':nowSeconds': nowSeconds(), ...(type && { ':type': type }) },
         ScanIndexForward: false,
         Limit: limit,
         ...(startSk && { ExclusiveStartKey: { pk, sk: startSk } }),

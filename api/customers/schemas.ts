@@ -6,7 +6,7 @@ import { INTENTS } from '../../domain/shared/vocabulary.js';
 import { Channel, InteractionKind, Stage } from '../../events/catalog.js';
 import { ConsentSummaryView } from '../consent/index.js';
 import { KnowledgeView } from '../knowledge/index.js';
-import { apiSchemas, pageOf } from '../shared/schemas.js';
+import { apiSchemas, PageQuery, pageOf } from '../shared/schemas.js';
 
 export const IdentityView = z
   .object({
@@ -89,6 +89,13 @@ export const TimelineItemView = z
   .register(apiSchemas, { id: 'TimelineItem' });
 
 export const TimelinePage = pageOf(TimelineItemView, 'TimelinePage');
+export const TimelineQuery = PageQuery.extend({
+  type: z
+    .string()
+    .regex(/^[a-z_]{1,32}$/, 'a timeline item type such as interaction, order, loyalty, ticket')
+    .optional()
+    .describe('only items of this type (a page may then hold fewer than `limit` items; follow nextCursor)'),
+});
 export const CustomerPage = pageOf(CustomerView, 'CustomerPage');
 
 export const IdentityLookupQuery = z

@@ -16,10 +16,10 @@ export async function customerTimeline(
   customers: CustomerRepository,
   tenantId: string,
   customerId: string,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string; type?: string | undefined },
 ): Promise<Page<TimelineEntry>> {
   await getCustomer(customers, tenantId, customerId);
-  return customers.timeline(tenantId, customerId, page.limit, page.cursor);
+  return customers.timeline(tenantId, customerId, page.limit, page.cursor, page.type);
 }
 
 export function normaliseEmail(email: string): string {

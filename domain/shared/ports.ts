@@ -66,7 +66,8 @@ export interface CustomerRepository {
    */
   /** Answers the profile as read (and written, when something changed), if the adapter had to read it. */
   refreshIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<Customer | undefined | void>;
-  timeline(tenantId: string, customerId: string, limit: number, cursor?: string): Promise<Page<TimelineEntry>>;
+  /** Newest first; with `type`, only items of that type (a page may hold fewer than `limit`). */
+  timeline(tenantId: string, customerId: string, limit: number, cursor?: string, type?: string): Promise<Page<TimelineEntry>>;
 }
 
 export type RecordOutcome = 'recorded' | 'duplicate' | 'recorded-unpublished';

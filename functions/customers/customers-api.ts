@@ -1,8 +1,7 @@
 /**
  * Customer API: profile, identity lookup and timeline, for the caller's tenant only.
  */
-import { CustomerView, IdentityLookupQuery } from '../../api/customers/schemas.js';
-import { PageQuery } from '../../api/shared/schemas.js';
+import { CustomerView, IdentityLookupQuery, TimelineQuery } from '../../api/customers/schemas.js';
 import { CustomerMergeRequest } from '../../api/customers/schemas.js';
 import { MERGE_REASONS, mergeCustomers } from '../../domain/customers/merge.js';
 import { customerTimeline, findCustomerByIdentity, getCustomer, type IdentityQuery } from '../../domain/customers/customers.js';
@@ -68,7 +67,7 @@ export const handler = httpFunction(FUNCTIONS.customersApi.id, async (event: Htt
       return json(outcome.status === 'completed' ? 200 : 202, outcome);
     }
     case 'GET /v1/customers/{customerId}/timeline': {
-      const page = validate(PageQuery, query, 'page query');
+      const page = validate(TimelineQuery, query, 'timeline query');
       const result = await customerTimeline(ports.customers, actor.tenantId, pathParam(event, 'customerId'), page);
       return json(200, { items: result.items.map(timelineView), nextCursor: result.nextCursor });
     }

@@ -187,6 +187,12 @@ describe('console', () => {
     const ticket = await call(acme.tokens.agent, `/v1/tickets/${opened.body.id}`, 'GET');
     expect(ticket.body.status).toBe('resolved');
     expect(ticket.body.replies).toEqual([expect.objectContaining({ status: 'sent', text: `We are sending a new pole today ${FAN}` })]);
+    // the customer's 360 lists the ticket, resolved, and links back to it
+    await page.getByRole('link', { name: 'Open customer' }).click();
+    const listed = page.getByTestId('customer-tickets').locator('li', { hasText: subject });
+    await listed.getByText('resolved', { exact: true }).waitFor();
+    await listed.getByRole('link', { name: subject }).click();
+    await page.getByRole('heading', { name: subject }).waitFor();
   });
 
   it('builds a segment, previews its count and lists its members', async () => {
@@ -254,6 +260,8 @@ describe('console', () => {
     const sent = (await marketer(`/v1/campaigns/${id}/results`)).body.sent as number;
     expect(sent).toBeGreaterThanOrEqual(3);
     await results.getByText(`${sent} / `, { exact: false }).first().waitFor();
+    // the history loads beside the campaign: wait for its last version before reading it
+    await maker.getByTestId('campaign-history').getByText(/complete by/).waitFor();
     await expect(maker.getByTestId('campaign-history').innerText()).resolves.toMatch(/submit[\s\S]*approve[\s\S]*launch/);
     await shot(maker, 'campaign');
   });

@@ -3,8 +3,7 @@
  */
 import type { RouteDeclaration } from '../routes.js';
 import { READERS } from '../roles.js';
-import { CustomerMergeRequest, CustomerMergeView, CustomerPage, CustomerPatch, CustomerRegistration, CustomerView, IdentityLookupQuery, TimelinePage } from '../../api/customers/schemas.js';
-import { PageQuery } from '../../api/shared/schemas.js';
+import { CustomerMergeRequest, CustomerMergeView, CustomerPage, CustomerPatch, CustomerRegistration, CustomerView, IdentityLookupQuery, TimelinePage, TimelineQuery } from '../../api/customers/schemas.js';
 
 export const CUSTOMERS_ROUTES: readonly RouteDeclaration[] = [
   {
@@ -28,8 +27,8 @@ export const CUSTOMERS_ROUTES: readonly RouteDeclaration[] = [
     path: '/v1/customers/{customerId}/timeline',
     function: 'customersApi',
     auth: { roles: READERS },
-    summary: "A customer's timeline, newest first, paginated with an opaque cursor",
-    openapi: { tag: 'customers', query: PageQuery, response: TimelinePage, errors: [400, 401, 403, 404] },
+    summary: "A customer's timeline, newest first, paginated with an opaque cursor; `type` keeps one kind of item (tickets, orders, ...)",
+    openapi: { tag: 'customers', query: TimelineQuery, response: TimelinePage, errors: [400, 401, 403, 404] },
   },
   {
     method: 'POST',

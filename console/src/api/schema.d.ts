@@ -1119,12 +1119,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A customer's timeline, newest first, paginated with an opaque cursor */
+    /** A customer's timeline, newest first, paginated with an opaque cursor; `type` keeps one kind of item (tickets, orders, ...) */
     get: {
       parameters: {
         query?: {
           limit?: number;
           cursor?: string;
+          type?: string;
         };
         header?: never;
         path: {

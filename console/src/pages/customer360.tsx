@@ -380,6 +380,41 @@ function Loyalty({ customerId }: { customerId: string }) {
   );
 }
 
+/** The customer's tickets (the timeline's `ticket` items), newest first, each linking to its conversation. */
+function Tickets({ customerId }: { customerId: string }) {
+  const tickets = useApi(async () => {
+    // a filtered page may hold fewer than asked: follow the cursor a few pages for the latest ones
+    const found: Schemas['TimelineItem'][] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5 && found.length < 10; page++) {
+      const answer = await must(api.GET('/v1/customers/{customerId}/timeline', { params: { path: { customerId }, query: { type: 'ticket', limit: 50, ...(cursor && { cursor }) } } }));
+      found.push(...answer.items);
+      if (!answer.nextCursor) break;
+      cursor = answer.nextCursor;
+    }
+    return found;
+  }, [customerId]);
+  if (tickets.error !== undefined) return <ErrorNotice error={tickets.error} action="see this customer's tickets" onRetry={tickets.reload} />;
+  if (!tickets.data) return <p class="muted">Loading…</p>;
+  if (tickets.data.length === 0) return <p class="muted">No tickets.</p>;
+  return (
+    <ul class="feed" data-testid="customer-tickets">
+      {tickets.data.map((item) => {
+        const t = item as Record<string, unknown>;
+        return (
+          <li key={String(t.ticketId)}>
+            <a href={`#/service/tickets/${encodeURIComponent(String(t.ticketId))}`}>{String(t.subject ?? t.ticketId)}</a>{' '}
+            <span class={`badge ${t.status === 'resolved' ? 'positive' : ''}`}>{String(t.status)}</span> <span class="badge">{String(t.priority)}</span>{' '}
+            <span class="muted">
+              {String(t.channel)} · {formatDateTime(item.occurredAt)}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 function Profile({ customerId }: { customerId: string }) {
   const customer = useApi(() => must(api.GET('/v1/customers/{customerId}', { params: { path: { customerId } } })), [customerId]);
   if (customer.loading && !customer.data) return <p class="muted">Loading…</p>;
@@ -418,6 +453,10 @@ function Profile({ customerId }: { customerId: string }) {
         <section class="card">
           <h2>Loyalty</h2>
           <Loyalty customerId={c.id} />
+        </section>
+        <section class="card">
+          <h2>Tickets</h2>
+          <Tickets customerId={c.id} />
         </section>
         <section class="card">
           <h2>Segments</h2>

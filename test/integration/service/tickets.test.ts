@@ -84,5 +84,10 @@ describe('a complaint by DM', () => {
     // the customer's timeline shows the ticket
     const timeline = (await marketer(`/v1/customers/${ticket.customerId}/timeline`)).body.items;
     expect(timeline.some((i: { type: string }) => i.type === 'ticket')).toBe(true);
+    expect(timeline.some((i: { type: string }) => i.type !== 'ticket')).toBe(true);
+    // and `type` keeps only the tickets (the 360's tickets panel), resolved as the ticket is
+    const tickets = (await marketer(`/v1/customers/${ticket.customerId}/timeline?type=ticket`)).body.items;
+    expect(tickets.map((i: { type: string; ticketId: string; status: string }) => [i.type, i.ticketId, i.status])).toEqual([['ticket', ticketId, 'resolved']]);
+    expect((await marketer(`/v1/customers/${ticket.customerId}/timeline?type=Ticket!`)).status).toBe(400);
   });
 });
