@@ -8,7 +8,7 @@ import type { Customer } from '../../domain/shared/model.js';
 import type { DeliveryRef, Order, OrderRepository, SaveOutcome, Store, StoredOrder } from '../../domain/commerce/orders.js';
 import type { DeliveryRecord, ProfileStore } from '../../domain/customers/registration.js';
 import { keys } from '../../store/keys.js';
-import { customerItem } from '../customers/index.js';
+import { customerItem, directoryWrites } from '../customers/index.js';
 import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName } from '../dynamo/client.js';
 
 /** Delivery records outlive every platform's retry window (Shopify 4 h, Standard Webhooks senders days). */
@@ -160,7 +160,7 @@ export class DynamoCommerceStore implements OrderRepository, ProfileStore {
 
   async commit(
     tenantId: string,
-    change: { customer: Customer; rev: number } | undefined,
+    change: { customer: Customer; rev: number; before?: Customer } | undefined,
     delivery: DeliveryRef | undefined,
     events: OutgoingEvent[],
   ): Promise<SaveOutcome> {
@@ -178,6 +178,7 @@ export class DynamoCommerceStore implements OrderRepository, ProfileStore {
                 ExpressionAttributeValues: { ':rev': change.rev },
               },
             },
+            ...directoryWrites(tenantId, change.customer.id, change.before, change.customer),
           ]
         : []),
     ];

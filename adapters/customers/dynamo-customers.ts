@@ -2,12 +2,13 @@
  * Customers and identities on the one table (keys: store/keys.ts): profiles with a revision, identity items,
  * the timeline.
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer, Identity, Interaction, Page, TimelineEntry } from '../../domain/shared/model.js';
 import type { CustomerRepository, NewProspect } from '../../domain/shared/ports.js';
 import { keys } from '../../store/keys.js';
 import { refreshedIdentities } from '../../domain/customers/identity.js';
-import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from '../dynamo/client.js';
+import { directoryChanges } from '../../domain/customers/directory.js';
+import { ChangedMeanwhile, documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from '../dynamo/client.js';
 import { suppressionList } from '../privacy/index.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor, notExpired, nowSeconds } from '../dynamo/items.js';
 
@@ -48,6 +49,7 @@ export class DynamoCustomerRepository implements CustomerRepository {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            ...directoryWrites(customer.tenantId, customer.id, undefined, customer),
           ],
         }),
       );
@@ -96,6 +98,37 @@ export class DynamoCustomerRepository implements CustomerRepository {
     return updateProfile(tenantId, customerId, (c) => refreshedIdentities(c, identities));
   }
 
+  async findIdsByName(tenantId: string, prefix: string, limit: number): Promise<string[]> {
+    const { gsi2pk, gsi2skPrefix } = keys.nameSearch(tenantId, prefix);
+    const result = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': gsi2pk, ':prefix': gsi2skPrefix },
+        Limit: limit,
+      }),
+    );
+    return [...new Set((result.Items ?? []).map((i) => i.customerId as string))];
+  }
+
+  async getMany(tenantId: string, customerIds: string[]): Promise<Customer[]> {
+    const found: Customer[] = [];
+    for (let i = 0; i < customerIds.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [tableName()]: { Keys: customerIds.slice(i, i + 100).map((id) => ({ ...keys.customer(tenantId, id) })) },
+      };
+      // what DynamoDB leaves unprocessed under load is asked again
+      for (let round = 0; request && Object.keys(request).length > 0 && round < 5; round++) {
+        const answer = await documentClient().send(new BatchGetCommand({ RequestItems: request }));
+        found.push(...(answer.Responses?.[tableName()] ?? []).map((item) => item.data as Customer));
+        request = answer.UnprocessedKeys as typeof request;
+      }
+    }
+    const order = new Map(customerIds.map((id, i) => [id, i]));
+    return found.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
   async timeline(tenantId: string, customerId: string, limit: number, cursor?: string, type?: string): Promise<Page<TimelineEntry>> {
     const pk = keys.customerPartition(tenantId, customerId);
     const startSk = cursor ? decodeSortKeyCursor(cursor, keys.timelinePrefix) : undefined;
@@ -141,16 +174,51 @@ export async function updateProfile(
     const changed = change(current);
     if (changed === current) return current; // nothing to write
     const next = { ...changed, updatedAt: new Date().toISOString() };
-    await documentClient().send(
-      new PutCommand({
+    await putProfile(
+      {
         TableName: tableName(),
         Item: { ...customerItem(next), rev: rev + 1 },
         ConditionExpression: 'rev = :rev OR attribute_not_exists(rev)',
         ExpressionAttributeValues: { ':rev': rev },
-      }),
+      },
+      current,
+      next,
     );
     return next;
   });
+}
+
+/**
+ * The conditional Put of a profile read at `before`; a change of names moves its directory keys in the same
+ * transaction, any other change is the one Put. A lost condition either way is ChangedMeanwhile (read again).
+ */
+export async function putProfile(put: NonNullable<ConstructorParameters<typeof PutCommand>[0]>, before: Customer, after: Customer): Promise<void> {
+  const directory = directoryWrites(after.tenantId, after.id, before, after);
+  if (directory.length === 0) {
+    await documentClient().send(new PutCommand(put));
+    return;
+  }
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...directory] }));
+  } catch (error) {
+    if (transactionConditionFailed(error)) throw new ChangedMeanwhile();
+    throw error;
+  }
+}
+
+/**
+ * The directory keys (domain/customers/directory.ts) to put and delete when a customer goes from `before` to
+ * `after`, as transaction items beside the profile's own write; none when the names did not change.
+ */
+export function directoryWrites(tenantId: string, customerId: string, before: Customer | undefined, after: Customer) {
+  const { add, remove } = directoryChanges(before, after);
+  return [
+    ...add.map((token) => ({ Put: { TableName: tableName(), Item: { ...keys.nameKey(tenantId, customerId, token), entity: 'CustomerNameKey', customerId, token } } })),
+    ...remove.map((token) => {
+      const { pk, sk } = keys.nameKey(tenantId, customerId, token);
+      return { Delete: { TableName: tableName(), Key: { pk, sk } } };
+    }),
+  ];
 }
 
 export function customerItem(customer: Customer) {

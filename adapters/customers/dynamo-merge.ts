@@ -9,7 +9,7 @@ import type { Customer, Identity } from '../../domain/shared/model.js';
 import type { MergeRecord, MergeStore } from '../../domain/customers/merge.js';
 import { keys } from '../../store/keys.js';
 import { TABLE } from '../../store/table.js';
-import { updateProfile } from './dynamo-customers.js';
+import { putProfile, updateProfile } from './dynamo-customers.js';
 import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName } from '../dynamo/client.js';
 
 /** Items per transaction: each moves with a put, a delete and (interactions, orders) one update, 3 × 25 < 100. */
@@ -70,13 +70,16 @@ export class DynamoMergeStore implements MergeStore {
       const next = change(current);
       if (!next) return current;
       const rev = (Item.rev as number | undefined) ?? 0;
-      await documentClient().send(
-        new PutCommand({
+      // the survivor is found by the handles it gains; the merged record by none
+      await putProfile(
+        {
           TableName: tableName(),
           Item: { ...withoutIndexes(Item), ...keys.customer(tenantId, customerId), data: next, rev: rev + 1 },
           ConditionExpression: 'attribute_not_exists(rev) OR rev = :rev',
           ExpressionAttributeValues: { ':rev': rev },
-        }),
+        },
+        current,
+        next,
       );
       return next;
     });

@@ -104,12 +104,14 @@ export const IdentityLookupQuery = z
     externalId: z.string().min(1).optional(),
     email: z.string().email().optional(),
     phone: z.string().min(3).optional(),
+    name: z.string().min(2).max(64).optional().describe('the start of a name, family name or handle (case and accents do not matter); up to `limit` customers'),
+    limit: z.coerce.number().int().min(1).max(50).default(20).describe('for name searches'),
   })
   .refine((q) => (q.channel !== undefined) === (q.externalId !== undefined), {
     message: 'channel and externalId go together',
   })
-  .refine((q) => [q.channel, q.email, q.phone].filter((v) => v !== undefined).length === 1, {
-    message: 'give exactly one of channel+externalId, email or phone',
+  .refine((q) => [q.channel, q.email, q.phone, q.name].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of channel+externalId, email, phone or name',
   });
 
 const Locale = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as "es" or "en-GB"');

@@ -5,6 +5,7 @@
 import { InvalidInput, NotFound } from '../shared/errors.js';
 import type { Customer, Page, TimelineEntry } from '../shared/model.js';
 import type { CustomerRepository } from '../shared/ports.js';
+import { answersSearch, foldName, MIN_SEARCH } from './directory.js';
 
 export async function getCustomer(customers: CustomerRepository, tenantId: string, customerId: string): Promise<Customer> {
   const customer = await customers.get(tenantId, customerId);
@@ -35,6 +36,18 @@ export function normalisePhone(phone: string): string {
 }
 
 export type IdentityQuery = { channel: string; externalId: string } | { email: string } | { phone: string };
+
+/**
+ * Customers whose name, family name or a handle starts with `name` (folded: case, accents and punctuation do not
+ * matter), at most `limit`. A key a change left behind, or a merged record, is not an answer.
+ */
+export async function findCustomersByName(customers: CustomerRepository, tenantId: string, name: string, limit: number): Promise<Customer[]> {
+  const prefix = foldName(name);
+  if (prefix.length < MIN_SEARCH) throw new InvalidInput(`name: at least ${MIN_SEARCH} letters or digits`);
+  const ids = await customers.findIdsByName(tenantId, prefix, limit * 2);
+  const found = await customers.getMany(tenantId, ids);
+  return found.filter((c) => !c.mergedInto && answersSearch(c, prefix)).slice(0, limit);
+}
 
 /** Identity lookup: answers a list of zero or one customer, so clients page every lookup alike. */
 export async function findCustomerByIdentity(

@@ -40,7 +40,8 @@ export interface ProfileStore {
    */
   commit(
     tenantId: string,
-    change: { customer: Customer; rev: number } | undefined,
+    /** `before`: the customer as read, so what depends on a change of names (the directory) moves with it. */
+    change: { customer: Customer; rev: number; before?: Customer } | undefined,
     delivery: DeliveryRef | undefined,
     events: OutgoingEvent[],
   ): Promise<SaveOutcome>;
@@ -224,7 +225,7 @@ export async function registerCustomer(
       { tenantId: ctx.tenantId, eventId: `customer-registered:${customer.id}`, occurredAt: now, correlationId: ctx.correlationId },
       { customerId: customer.id, channel: signup.via, stage: customer.stage, ...(signup.referralCode && { referralCode: signup.referralCode }) },
     );
-    const saved = await ports.profiles.commit(ctx.tenantId, { customer, rev: current.rev }, record, [event]);
+    const saved = await ports.profiles.commit(ctx.tenantId, { customer, rev: current.rev, before: current.customer }, record, [event]);
     if (saved === 'stale') return CHANGED;
     if (saved === 'duplicate') {
       if (delivery) return { outcome: 'duplicate' };
@@ -358,7 +359,7 @@ export async function applyStoreCustomerUpdate(
     const now = ports.clock.now().toISOString();
     const named = withMissingNames(current.customer, update);
     const namesChanged = (['displayName', 'givenName', 'familyName'] as const).filter((f) => named[f] !== current.customer[f]);
-    const change = namesChanged.length > 0 ? { customer: { ...named, updatedAt: now }, rev: current.rev } : undefined;
+    const change = namesChanged.length > 0 ? { customer: { ...named, updatedAt: now }, rev: current.rev, before: current.customer } : undefined;
     const event = buildEvent(
       CustomerUpdated,
       { tenantId: ctx.tenantId, eventId: `customer-updated:${delivery.source}:${delivery.key}`, occurredAt: now, correlationId: ctx.correlationId },
@@ -422,7 +423,7 @@ export async function updateCustomerProfile(
     if (changed.length === 0) return current.customer;
     const now = ports.clock.now().toISOString();
     const customer = { ...(next as unknown as Customer), updatedAt: now };
-    const saved = await ports.profiles.commit(ctx.tenantId, { customer, rev: current.rev }, undefined, []);
+    const saved = await ports.profiles.commit(ctx.tenantId, { customer, rev: current.rev, before: current.customer }, undefined, []);
     if (saved === 'stale') return CHANGED;
     await ports.publisher.publish([
       buildEvent(

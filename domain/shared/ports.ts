@@ -66,6 +66,10 @@ export interface CustomerRepository {
    */
   /** Answers the profile as read (and written, when something changed), if the adapter had to read it. */
   refreshIdentities(tenantId: string, customerId: string, identities: Identity[]): Promise<Customer | undefined | void>;
+  /** Ids of customers with a directory key (domain/customers/directory.ts) starting with the folded `prefix`. */
+  findIdsByName(tenantId: string, prefix: string, limit: number): Promise<string[]>;
+  /** Profiles by id (missing ones left out), in one round trip per 100. */
+  getMany(tenantId: string, customerIds: string[]): Promise<Customer[]>;
   /** Newest first; with `type`, only items of that type (a page may hold fewer than `limit`). */
   timeline(tenantId: string, customerId: string, limit: number, cursor?: string, type?: string): Promise<Page<TimelineEntry>>;
 }

@@ -4,7 +4,7 @@
 import { CustomerView, IdentityLookupQuery, TimelineQuery } from '../../api/customers/schemas.js';
 import { CustomerMergeRequest } from '../../api/customers/schemas.js';
 import { MERGE_REASONS, mergeCustomers } from '../../domain/customers/merge.js';
-import { customerTimeline, findCustomerByIdentity, getCustomer, type IdentityQuery } from '../../domain/customers/customers.js';
+import { customerTimeline, findCustomerByIdentity, findCustomersByName, getCustomer, type IdentityQuery } from '../../domain/customers/customers.js';
 import { NotFound } from '../../domain/shared/errors.js';
 import type { Customer, TimelineEntry } from '../../domain/shared/model.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
@@ -38,7 +38,11 @@ export const handler = httpFunction(FUNCTIONS.customersApi.id, async (event: Htt
 
   switch (event.routeKey) {
     case 'GET /v1/customers': {
-      const q = validate(IdentityLookupQuery, query, 'identity lookup');
+      const q = validate(IdentityLookupQuery, query, 'customer lookup');
+      if (q.name !== undefined) {
+        const named = await findCustomersByName(ports.customers, actor.tenantId, q.name, q.limit);
+        return json(200, { items: named.map(view), nextCursor: null });
+      }
       const found = await findCustomerByIdentity(ports.customers, actor.tenantId, q as IdentityQuery);
       // an identity a merge has not repointed yet still names the merged record: answer the survivor
       const current = await Promise.all(

@@ -102,6 +102,10 @@ describe('console', () => {
   it('finds the webhook customer by channel and external id and shows the 360 with the comment on the timeline', async () => {
     const page = await as('marketer');
     await page.goto(`${rt.url}/#/customers`);
+    // by name first (the default): any case, the start of it
+    await page.getByLabel('Name').fill('dana CAMP');
+    await page.getByLabel('Name').press('Enter');
+    await page.locator(`a[href="#/customers/${encodeURIComponent(customerId)}"]`).waitFor();
     await page.getByLabel('Find by').selectOption('identity');
     await page.getByLabel('Channel').selectOption('facebook');
     await page.getByLabel('External id').fill(FAN);

@@ -6,6 +6,7 @@ import type { Customer, Identity, Interaction, Page, TimelineEntry } from '../..
 import type { CustomerRepository, EventPublisher, InteractionRepository, NewProspect, RecordOutcome } from '../../domain/shared/ports.js';
 import type { TextAnalyzer } from '../../domain/social/text-analysis.js';
 import { refreshedIdentities } from '../../domain/customers/identity.js';
+import { directoryKeys } from '../../domain/customers/directory.js';
 
 export class FakeCustomers implements CustomerRepository {
   readonly customers = new Map<string, Customer>();
@@ -37,6 +38,17 @@ export class FakeCustomers implements CustomerRepository {
       this.identities.set(key, customerId);
       customer.identities.push(i);
     }
+  }
+  /** The directory as the table keeps it: every key of every customer as it was last written (stale keys too). */
+  async findIdsByName(tenantId: string, prefix: string, limit: number) {
+    return [...this.customers.values()]
+      .filter((c) => c.tenantId === tenantId && [...(this.nameKeys.get(c.id) ?? directoryKeys(c))].some((k) => k.startsWith(prefix)))
+      .map((c) => c.id)
+      .slice(0, limit);
+  }
+  readonly nameKeys = new Map<string, string[]>();
+  async getMany(tenantId: string, ids: string[]) {
+    return ids.map((id) => this.customers.get(id)).filter((c): c is Customer => c?.tenantId === tenantId);
   }
   async timeline(): Promise<Page<TimelineEntry>> {
     return { items: [], nextCursor: null };

@@ -914,6 +914,8 @@ export interface paths {
           externalId?: string;
           email?: string;
           phone?: string;
+          name?: string;
+          limit?: number;
         };
         header?: never;
         path?: never;

@@ -14,7 +14,7 @@ import type { PageModule, PageProps } from './registry';
 const IDENTITY_CHANNELS = ['facebook', 'instagram', 'whatsapp', 'x', 'youtube', 'shopify', 'woocommerce', 'web'];
 
 function Search({ query }: { query: URLSearchParams }) {
-  const [by, setBy] = useState(query.get('by') ?? 'email');
+  const [by, setBy] = useState(query.get('by') ?? 'name');
   const submit = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
@@ -27,6 +27,7 @@ function Search({ query }: { query: URLSearchParams }) {
       <label>
         Find by
         <select name="by" aria-label="Find by" value={by} onChange={(e) => setBy((e.target as HTMLSelectElement).value)}>
+          <option value="name">name or handle</option>
           <option value="email">e-mail</option>
           <option value="phone">phone</option>
           <option value="identity">channel + handle / external id</option>
@@ -41,8 +42,8 @@ function Search({ query }: { query: URLSearchParams }) {
         </label>
       )}
       <label>
-        {by === 'email' ? 'E-mail' : by === 'phone' ? 'Phone (E.164)' : 'External id'}
-        <input name="value" aria-label={by === 'email' ? 'E-mail' : by === 'phone' ? 'Phone' : 'External id'} required value={query.get('value') ?? ''} type="text" inputMode={by === 'email' ? 'email' : by === 'phone' ? 'tel' : 'text'} autoComplete="off" />
+        {by === 'name' ? 'Name' : by === 'email' ? 'E-mail' : by === 'phone' ? 'Phone (E.164)' : 'External id'}
+        <input name="value" aria-label={by === 'name' ? 'Name' : by === 'email' ? 'E-mail' : by === 'phone' ? 'Phone' : 'External id'} minLength={by === 'name' ? 2 : undefined} required value={query.get('value') ?? ''} type="text" inputMode={by === 'email' ? 'email' : by === 'phone' ? 'tel' : 'text'} autoComplete="off" />
       </label>
       <button type="submit" class="primary">
         Search
@@ -55,12 +56,12 @@ function Results({ query }: { query: URLSearchParams }) {
   const by = query.get('by');
   const value = query.get('value') ?? '';
   const params =
-    by === 'phone' ? { phone: value } : by === 'identity' ? { channel: query.get('channel') ?? '', externalId: value } : { email: value };
+    by === 'phone' ? { phone: value } : by === 'identity' ? { channel: query.get('channel') ?? '', externalId: value } : by === 'name' ? { name: value } : { email: value };
   const found = useApi(() => must(api.GET('/v1/customers', { params: { query: params } })), [query.toString()]);
   if (found.loading) return <p class="muted">Searching…</p>;
   if (found.error !== undefined) return <ErrorNotice error={found.error} action="search customers" onRetry={found.reload} />;
   const items = found.data?.items ?? [];
-  if (items.length === 0) return <p class="notice">No customer has that identity.</p>;
+  if (items.length === 0) return <p class="notice">{by === 'name' ? 'No customer’s name or handle starts with that.' : 'No customer has that identity.'}</p>;
   return (
     <ul class="results">
       {items.map((c) => (
