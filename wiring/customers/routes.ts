@@ -11,7 +11,7 @@ export const CUSTOMERS_ROUTES: readonly RouteDeclaration[] = [
     path: '/v1/customers',
     function: 'customersApi',
     auth: { roles: READERS },
-    summary: 'Find the customer behind an identity (channel + externalId, email or phone)',
+    summary: 'Find the customer behind an identity (channel + externalId, email or phone), or customers by the start of a name, family name or handle (name; case and accents do not matter)',
     openapi: { tag: 'customers', query: IdentityLookupQuery, response: CustomerPage, errors: [400, 401, 403] },
   },
   {

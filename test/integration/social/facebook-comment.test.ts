@@ -310,6 +310,6 @@ describe('OpenAPI', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/customers', '/v1/customers/{customerId}', '/v1/customers/{customerId}/timeline', '/webhooks/{tenantId}/meta']));
     expect(doc.paths['/v1/customers/{customerId}'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Customer');
     expect(doc.components.schemas.Customer.required).toEqual(expect.arrayContaining(['id', 'stage', 'identities']));
-    expect(doc.paths['/v1/customers/{customerId}/timeline'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['customerId', 'limit', 'cursor']);
+    expect(doc.paths['/v1/customers/{customerId}/timeline'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['customerId', 'limit', 'cursor', 'type']);
   });
 });
