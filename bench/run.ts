@@ -144,7 +144,10 @@ async function runScenario(runtime: LocalRuntime, floor: Floor, scenario: Scenar
   const ack = EVENTS / ackSeconds;
   const e2e = EVENTS / e2eSeconds;
   const per = (n: number) => n / EVENTS;
-  const owners = [...calls.byOwner.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(per(v), 1)}`).join(', ');
+  const owners = [...calls.byOwner.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${fmt(per(v), 1)} (${fmt(per(calls.writeUnitsByOwner.get(k) ?? 0), 1)} WU)`)
+    .join(', ');
   return {
     row: {
       scenario: scenario.name,
@@ -162,7 +165,7 @@ async function runScenario(runtime: LocalRuntime, floor: Floor, scenario: Scenar
       'RU/del': fmt(per(calls.readUnits), 1),
       'CPU ms/del': fmt((cpu.user + cpu.system) / 1000 / EVENTS, 1),
     },
-    owners: `${scenario.name} @${concurrency}: calls per delivery by function: ${owners}`,
+    owners: `${scenario.name} @${concurrency}: calls (write units) per delivery by function: ${owners}`,
   };
 }
 

@@ -73,12 +73,6 @@ export const FUNCTIONS = declareFunctions({
     timeoutSeconds: 5,
     access: { table: 'read', publishesEvents: false, readsTenantSecrets: false },
   },
-  customerActivity: {
-    id: 'CustomerActivity',
-    entry: 'functions/customers/customer-activity-consumer.ts',
-    timeoutSeconds: 30,
-    access: { table: 'readWrite', publishesEvents: false, readsTenantSecrets: false },
-  },
   consentApi: {
     id: 'ConsentApi',
     entry: 'functions/consent/consents-api.ts',

@@ -22,14 +22,7 @@ export const QUEUES = {
   ...LOYALTY_QUEUES,
   ...SERVICE_QUEUES,
   ...CAMPAIGN_QUEUES,
-  'customer-activity': {
-    name: 'customer-activity',
-    // six times the consumer's timeout, as AWS recommends for Lambda event sources
-    visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 5,
-    dlqRetentionDays: 14,
-    consumer: { function: 'customerActivity', batchSize: 10, maxBatchingWindowSeconds: 1 },
-  },
+
   'customer-knowledge': {
     name: 'customer-knowledge',
     // six times the consumer's timeout

@@ -2,7 +2,7 @@
  * Customers and identities on the one table (keys: store/keys.ts): profiles with a revision, identity items,
  * the timeline.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer, Identity, Interaction, Page, TimelineEntry } from '../../domain/shared/model.js';
 import type { CustomerRepository, NewProspect } from '../../domain/shared/ports.js';
 import { keys } from '../../store/keys.js';
@@ -10,7 +10,7 @@ import { refreshedIdentities } from '../../domain/customers/identity.js';
 import { directoryChanges } from '../../domain/customers/directory.js';
 import { ChangedMeanwhile, documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from '../dynamo/client.js';
 import { suppressionList } from '../privacy/index.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor, notExpired, nowSeconds } from '../dynamo/items.js';
+import { batchGetAll, decodeSortKeyCursor, encodeSortKeyCursor, notExpired, nowSeconds } from '../dynamo/items.js';
 
 export class DynamoCustomerRepository implements CustomerRepository {
   async get(tenantId: string, customerId: string): Promise<Customer | undefined> {
@@ -113,18 +113,7 @@ export class DynamoCustomerRepository implements CustomerRepository {
   }
 
   async getMany(tenantId: string, customerIds: string[]): Promise<Customer[]> {
-    const found: Customer[] = [];
-    for (let i = 0; i < customerIds.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [tableName()]: { Keys: customerIds.slice(i, i + 100).map((id) => ({ ...keys.customer(tenantId, id) })) },
-      };
-      // what DynamoDB leaves unprocessed under load is asked again
-      for (let round = 0; request && Object.keys(request).length > 0 && round < 5; round++) {
-        const answer = await documentClient().send(new BatchGetCommand({ RequestItems: request }));
-        found.push(...(answer.Responses?.[tableName()] ?? []).map((item) => item.data as Customer));
-        request = answer.UnprocessedKeys as typeof request;
-      }
-    }
+    const found = (await batchGetAll(customerIds.map((id) => keys.customer(tenantId, id)))).map((item) => item.data as Customer);
     const order = new Map(customerIds.map((id, i) => [id, i]));
     return found.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   }

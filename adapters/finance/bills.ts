@@ -4,9 +4,10 @@
  * their days `reconciled` and show their share.
  */
 import { readFile } from 'node:fs/promises';
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../store/keys.js';
 import { documentClient, tableName } from '../dynamo/client.js';
+import { batchGetAll } from '../dynamo/items.js';
 import { InvalidInput } from '../../domain/shared/errors.js';
 import type { ServiceReconciliation } from '../../domain/finance/reconciliation.js';
 
@@ -39,12 +40,6 @@ export async function saveBillDays(days: BillDay[]): Promise<void> {
 }
 
 export async function loadBillDays(days: string[]): Promise<BillDay[]> {
-  const out: BillDay[] = [];
-  for (let i = 0; i < days.length; i += 100) {
-    const result = await documentClient().send(
-      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: days.slice(i, i + 100).map((d) => keys.billDay(d)) } } }),
-    );
-    out.push(...(result.Responses?.[tableName()] ?? []).map((item) => item.data as BillDay));
-  }
+  const out = (await batchGetAll(days.map((d) => keys.billDay(d)))).map((item) => item.data as BillDay);
   return out.sort((a, b) => a.day.localeCompare(b.day));
 }

@@ -37,6 +37,7 @@ import type { Money } from '../../domain/shared/money.js';
 import type { Affinity, AffinityStore, ProductStats } from '../../domain/knowledge/recommendations.js';
 import { keys, SHARDS } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, retryWhileChanged, tableName, transactionConditionFailed } from '../dynamo/client.js';
+import { batchGetAll } from '../dynamo/items.js';
 import { membershipWrites, segmentStore, type TransactItem } from '../segments/index.js';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../domain/shared/cursor.js';
@@ -92,6 +93,11 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
       new GetCommand({ TableName: tableName(), Key: keys.customerKnowledge(tenantId, customerId), ConsistentRead: true }),
     );
     return Item ? { record: Item.data as KnowledgeRecord, rev: (Item.rev as number | undefined) ?? 0 } : undefined;
+  }
+
+  async getMany(tenantId: string, customerIds: string[]): Promise<Map<string, StoredKnowledge>> {
+    const items = await batchGetAll(customerIds.map((id) => keys.customerKnowledge(tenantId, id)));
+    return new Map(items.map((item) => [(item.data as KnowledgeRecord).customerId, { record: item.data as KnowledgeRecord, rev: (item.rev as number | undefined) ?? 0 }]));
   }
 
   async processed(tenantId: string, eventId: string): Promise<boolean> {
@@ -391,21 +397,12 @@ export class DynamoAffinityStore implements AffinityStore {
 
   async products(tenantId: string, productIds: string[]): Promise<Map<string, ProductStats>> {
     const found = new Map<string, ProductStats>();
-    for (let i = 0; i < productIds.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [tableName()]: { Keys: productIds.slice(i, i + 100).map((p): Record<string, unknown> => ({ ...keys.product(tenantId, p) })) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const result = await documentClient().send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[tableName()] ?? []) {
-          found.set(item.productId as string, {
-            productId: item.productId as string,
-            buyers: (item.buyers as number | undefined) ?? 0,
-            ...(item.lastPrice && { lastPrice: item.lastPrice as Money }),
-          });
-        }
-        request = result.UnprocessedKeys as typeof request;
-      }
+    for (const item of await batchGetAll(productIds.map((p) => keys.product(tenantId, p)))) {
+      found.set(item.productId as string, {
+        productId: item.productId as string,
+        buyers: (item.buyers as number | undefined) ?? 0,
+        ...(item.lastPrice ? { lastPrice: item.lastPrice as Money } : {}),
+      });
     }
     return found;
   }

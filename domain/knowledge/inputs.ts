@@ -6,7 +6,7 @@
 import { type OrderStatus } from '../../events/catalog.js';
 import { DEFAULT_EXPECTED_LIFETIME_YEARS } from './clv.js';
 import { compareDecimal, subtractDecimal, type Money } from '../shared/money.js';
-import type { ConsentSummary } from '../shared/model.js';
+import type { ConsentSummary, CustomerActivity } from '../shared/model.js';
 import { type RfmThresholds } from './rfm.js';
 import { type HeartState } from '../social/index.js';
 
@@ -90,6 +90,12 @@ export interface KnowledgeRecord {
   /** Ids of the segments the customer is in: the membership items mirror this list exactly. */
   segments: string[];
   pendingAffinity?: PendingAffinity[];
+  /**
+   * When the customer was last seen and how often they spoke on each channel, whatever their consent (kept here
+   * by the same write as the rest of an interaction's effect; the profile's own `activity` is where older
+   * records started from).
+   */
+  activity?: CustomerActivity;
   updatedAt: string;
 }
 

@@ -4,10 +4,11 @@
  */
 import { CHANGED, untilUnchanged } from '../shared/optimistic.js';
 import { type Stage } from '../../events/catalog.js';
-import type { ConsentSummary, Customer } from '../shared/model.js';
+import type { ConsentSummary, Customer, CustomerActivity } from '../shared/model.js';
 import type { Clock, CustomerRepository } from '../shared/ports.js';
 import { evaluateRule, segmentSubject, type SegmentDefinition } from '../segments/index.js';
 import { mergeInputs, withProfile } from './apply.js';
+import { applyActivity, combineActivity, emptyActivity, type ActivitySignal } from '../customers/index.js';
 import { type CustomerKnowledge, computeKnowledge } from './figures.js';
 import { type KnowledgeInputs, type KnowledgeRecord, type KnowledgeSettings, type StoredKnowledge, type TenantKnowledgeStats, emptyInputs } from './inputs.js';
 
@@ -34,6 +35,8 @@ export type CommitOutcome = 'written' | 'duplicate' | 'conflict';
 
 export interface KnowledgeStore {
   get(tenantId: string, customerId: string): Promise<StoredKnowledge | undefined>;
+  /** Several customers' records by id (missing ones left out), in one round trip per 100. */
+  getMany(tenantId: string, customerIds: string[]): Promise<Map<string, StoredKnowledge>>;
   /** One transaction: the processed-marker, the records (revision-checked) and the membership changes. */
   commit(commit: KnowledgeCommit): Promise<CommitOutcome>;
   /** Whether the event was applied before (checked first, so a redelivery does no work). */
@@ -88,7 +91,12 @@ export interface KnowledgeUpdate {
   /** The profile, when the caller already read it (a page of the stage index). */
   customer?: Customer;
   freshSegments?: boolean;
+  /** An interaction (InteractionRecorded): one more on its channel and "last seen" in the activity figures. */
+  activity?: ActivitySignal;
 }
+
+/** The record's activity figures, or the profile's for a record that has none yet (kept there before). */
+const activityOf = (stored: StoredKnowledge | undefined, customer: Customer) => stored?.record.activity ?? customer.activity ?? emptyActivity();
 
 async function liveCustomer(ports: KnowledgePorts, tenantId: string, customerId: string): Promise<Customer | undefined> {
   const customer = await ports.customers.get(tenantId, customerId);
@@ -124,12 +132,14 @@ export async function updateCustomerKnowledge(ports: KnowledgePorts, update: Kno
       }
     }
     const { knowledge, segments } = await evaluate(ports, customer, inputs, now, update.freshSegments === true || attempt > 1);
+    const activity = update.activity ? applyActivity(activityOf(stored, customer), update.activity) : stored?.record.activity;
     const record: KnowledgeRecord = {
       tenantId,
       customerId,
       inputs,
       segments,
       ...(pending.length > 0 && { pendingAffinity: pending }),
+      ...(activity && { activity }),
       updatedAt: now.toISOString(),
     };
     const current = stored?.record.segments ?? [];
@@ -208,12 +218,22 @@ export async function mergeCustomerKnowledge(
     const { knowledge, segments } = await evaluate(ports, survivor, inputs, now, attempt > 1);
     const current = stored?.record.segments ?? [];
     const pending = [...(stored?.record.pendingAffinity ?? []), ...(merged.record.pendingAffinity ?? [])];
+    // the merged record's interactions count on the survivor (a legacy profile's figures were combined by the merge)
+    const activity = merged.record.activity ? combineActivity(activityOf(stored, survivor), merged.record.activity) : stored?.record.activity;
     const outcome = await ports.knowledge.commit({
       tenantId,
       eventId: event.eventId,
       puts: [
         {
-          record: { tenantId, customerId: survivorId, inputs, segments, ...(pending.length > 0 && { pendingAffinity: pending }), updatedAt: now.toISOString() },
+          record: {
+            tenantId,
+            customerId: survivorId,
+            inputs,
+            segments,
+            ...(pending.length > 0 && { pendingAffinity: pending }),
+            ...(activity && { activity }),
+            updatedAt: now.toISOString(),
+          },
           expectedRev: stored ? stored.rev : null,
         },
       ],
@@ -260,7 +280,7 @@ export async function forgetCustomerKnowledge(ports: KnowledgePorts, event: { te
 export async function describeCustomerKnowledge(
   ports: Pick<KnowledgePorts, 'knowledge' | 'clock'>,
   customer: Customer,
-): Promise<{ knowledge: CustomerKnowledge; consent: ConsentSummary }> {
+): Promise<{ knowledge: CustomerKnowledge; consent: ConsentSummary; activity: CustomerActivity }> {
   const [stored, settings, stats] = await Promise.all([
     ports.knowledge.get(customer.tenantId, customer.id),
     ports.knowledge.settings(customer.tenantId),
@@ -271,5 +291,13 @@ export async function describeCustomerKnowledge(
   return {
     knowledge: computeKnowledge(inputs, customer, { settings, ...(stats && { stats }), now }),
     consent: inputs.consent,
+    activity: activityOf(stored, customer),
   };
+}
+
+/** The activity figures of customers listed together (a lookup or a name search): one batch read. */
+export async function activityOfCustomers(ports: Pick<KnowledgePorts, 'knowledge'>, customers: Customer[]): Promise<Customer[]> {
+  if (customers.length === 0) return customers;
+  const records = await ports.knowledge.getMany(customers[0]!.tenantId, customers.map((c) => c.id));
+  return customers.map((c) => ({ ...c, activity: activityOf(records.get(c.id), c) }));
 }

@@ -1,13 +1,7 @@
-/** The customers context's event rules (spread into events/rules.ts). */
-import { InteractionRecorded } from '../catalog.js';
-import { eventsOf } from '../pattern.js';
+/**
+ * The customers context's event rules (spread into events/rules.ts). None of its own: the activity figures
+ * (last seen, counts per channel) ride on the knowledge consumer's InteractionRecorded (events/knowledge/rules.ts).
+ */
 import type { RuleDeclaration } from '../rules.js';
 
-export const CUSTOMERS_RULES: readonly RuleDeclaration[] = [
-  {
-    name: 'InteractionToCustomerActivity',
-    description: 'Every recorded interaction updates the customer activity figures (last seen, counts per channel).',
-    pattern: eventsOf([InteractionRecorded]),
-    target: { queue: 'customer-activity' },
-  },
-];
+export const CUSTOMERS_RULES: readonly RuleDeclaration[] = [];

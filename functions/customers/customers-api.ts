@@ -15,7 +15,7 @@ import { correlationIdOf } from '../shared/chain.js';
 import { ports } from '../shared/ports.js';
 import { routeRoles } from '../shared/route-auth.js';
 import { DynamoKnowledgeStore, KNOWLEDGE_KEEPER } from '../../adapters/knowledge/index.js';
-import { describeCustomerKnowledge } from '../../domain/knowledge/index.js';
+import { activityOfCustomers, describeCustomerKnowledge } from '../../domain/knowledge/index.js';
 import { CustomerPatch, CustomerRegistration } from '../../api/customers/schemas.js';
 import { commerceStore } from '../../adapters/commerce/index.js';
 import { duplicateRegistration, formSignup, refuseUnpatchableFields, registerCustomer, updateCustomerProfile } from '../../domain/customers/registration.js';
@@ -41,14 +41,14 @@ export const handler = httpFunction(FUNCTIONS.customersApi.id, async (event: Htt
       const q = validate(IdentityLookupQuery, query, 'customer lookup');
       if (q.name !== undefined) {
         const named = await findCustomersByName(ports.customers, actor.tenantId, q.name, q.limit);
-        return json(200, { items: named.map(view), nextCursor: null });
+        return json(200, { items: (await activityOfCustomers(knowledgeReader, named)).map(view), nextCursor: null });
       }
       const found = await findCustomerByIdentity(ports.customers, actor.tenantId, q as IdentityQuery);
       // an identity a merge has not repointed yet still names the merged record: answer the survivor
       const current = await Promise.all(
         found.map(async (c) => (c.mergedInto ? ((await ports.customers.get(actor.tenantId, c.mergedInto)) ?? c) : c)),
       );
-      return json(200, { items: current.map(view), nextCursor: null });
+      return json(200, { items: (await activityOfCustomers(knowledgeReader, current)).map(view), nextCursor: null });
     }
     case 'GET /v1/customers/{customerId}': {
       const customer = await getCustomer(ports.customers, actor.tenantId, pathParam(event, 'customerId'));

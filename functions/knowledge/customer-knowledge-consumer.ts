@@ -137,6 +137,8 @@ const ROUTES: Route[] = [
         tenantId: m.tenantId,
         customerId: d.customerId,
         eventId: m.eventId,
+        // the activity figures count every interaction, whatever the consent; the inputs only what it allows
+        activity: { channel: d.channel, occurredAt: m.occurredAt },
         change: (inputs) =>
           applyInteraction(
             inputs,

@@ -16,7 +16,7 @@ import type { DurableQueue } from '../stateful-stack.js';
 export const BOUNDED_CONTEXTS = {
   SocialIngest: ['metaWebhook', 'xWebhook', 'youtubeWebhook', 'connectionsApi', 'newsroomApi'],
   Commerce: ['shopifyWebhook', 'woocommerceWebhook', 'eventsWebhook'],
-  Customers: ['customersApi', 'customerActivity', 'customerKnowledge', 'segmentsApi', 'knowledgeApi'],
+  Customers: ['customersApi', 'customerKnowledge', 'segmentsApi', 'knowledgeApi'],
   // consent first (nothing is done with a person's data without the consent it needs): the ledger and its links, the audit trail, and what a person may ask of their
   // data (export, erasure) with the retention that follows their social_profiling consent
   Consent: ['consentApi', 'consentPublic', 'auditApi', 'privacyApi', 'consentRetention', 'erasure'],

@@ -40,6 +40,15 @@ export class FakeKnowledgeStore implements KnowledgeStore {
     return found && structuredClone(found);
   }
 
+  async getMany(tenantId: string, customerIds: string[]) {
+    const found = new Map<string, NonNullable<Awaited<ReturnType<FakeKnowledgeStore['get']>>>>();
+    for (const id of customerIds) {
+      const stored = await this.get(tenantId, id);
+      if (stored) found.set(id, stored);
+    }
+    return found;
+  }
+
   async processed(tenantId: string, eventId: string) {
     return this.processedEvents.has(`${tenantId}|${eventId}`);
   }

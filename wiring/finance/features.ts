@@ -34,7 +34,6 @@ const BY_FILE: Record<string, Feature> = {
   shopify: 'commerce',
   woocommerce: 'commerce',
   events: 'commerce',
-  'customer-activity': 'knowledge',
   'customer-knowledge': 'knowledge',
   knowledge: 'knowledge',
   segments: 'knowledge',
