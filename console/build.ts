@@ -6,27 +6,37 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export { CONSOLE_DIST } from '../local/console.js';
 import { CONSOLE_DIST } from '../local/console.js';
 
-export async function buildConsole(outDir = CONSOLE_DIST, options: { minify?: boolean } = {}): Promise<string> {
+const options = (outDir: string, minify: boolean): BuildOptions => ({
+  entryPoints: { app: join(here, 'src', 'main.tsx') },
+  outdir: outDir,
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  minify,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  loader: { '.css': 'css' },
+});
+
+export async function buildConsole(outDir = CONSOLE_DIST, settings: { minify?: boolean } = {}): Promise<string> {
   mkdirSync(outDir, { recursive: true });
-  await build({
-    entryPoints: { app: join(here, 'src', 'main.tsx') },
-    outdir: outDir,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: options.minify ?? true,
-    sourcemap: 'linked',
-    logLevel: 'warning',
-    loader: { '.css': 'css' },
-  });
+  await build(options(outDir, settings.minify ?? true));
+  writeFileSync(join(outDir, 'index.html'), readFileSync(join(here, 'src', 'index.html')));
+  return outDir;
+}
+
+/** The same build, synchronously: CDK's local asset bundling (infra/contexts/console.ts) cannot wait. */
+export function buildConsoleSync(outDir: string): string {
+  mkdirSync(outDir, { recursive: true });
+  buildSync(options(outDir, true));
   writeFileSync(join(outDir, 'index.html'), readFileSync(join(here, 'src', 'index.html')));
   return outDir;
 }

@@ -58,6 +58,8 @@ export const OUTPUTS = {
   secretsPrefix: 'TenantSecretsPrefix',
   consentTokenSecret: 'ConsentTokenSecretArn',
   publicApiUrl: 'PublicApiUrl',
+  consoleUrl: 'ConsoleUrl',
+  consoleClientId: 'ConsoleClientId',
 } as const;
 
 /** The attachments bucket's name: the same account and region in both stacks, so no cross-stack reference is needed. */

@@ -23,6 +23,7 @@ import { BOUNDED_CONTEXTS, BoundedContext, type BoundedContextName } from './con
 import { senderAddress, type EmailSettings, type HouseFunction } from './house-function.js';
 import { SocialCrmApi } from './http-api.js';
 import { CampaignStateMachine } from './contexts/campaigns.js';
+import { ConsoleHosting } from './contexts/console.js';
 import type { DurableQueue } from './stateful-stack.js';
 import { campaignFilesBucketName } from './config.js';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -64,6 +65,7 @@ const RULE_TARGET_RETRY = { maximumRetryAttempts: 24, maximumEventAge: Duration.
 export class StatelessStack extends Stack {
   readonly contexts: Readonly<Record<BoundedContextName, BoundedContext>>;
   readonly api: SocialCrmApi;
+  readonly console: ConsoleHosting;
   readonly rules: readonly CfnRule[];
   /** One scheduled rule per SCHEDULES entry (wiring/schedules.ts), invoking its function. */
   readonly schedules: readonly Rule[];
@@ -113,8 +115,11 @@ export class StatelessStack extends Stack {
       userPoolClient: props.userPoolClient,
       operatorPool: props.operatorPool,
       operatorPoolClient: props.operatorPoolClient,
+      consoleClientId: () => this.console.client.userPoolClientId,
       ...(props.apiThrottle && { throttle: props.apiThrottle }),
     });
+    // the console on CloudFront with the API behind it at /v1/* (after the API: its origin is the API's domain)
+    this.console = new ConsoleHosting(this, 'Console', { httpApi: this.api.httpApi, userPool: props.userPool });
 
     // Links the HTTP functions build (consent confirmation, unsubscribe) point here. Referencing the API's
     // endpoint from the functions behind it makes no cycle: the Api resource refers to no function (routes and

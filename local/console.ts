@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Credentials } from './seed.js';
+import { consoleContentSecurityPolicy } from '../console/security-headers.js';
 
 /** Where console/build.ts writes the console by default (git-ignored). */
 export const CONSOLE_DIST = fileURLToPath(new URL('../console/dist', import.meta.url));
@@ -24,7 +25,7 @@ const TYPES: Record<string, string> = {
 
 /** Same policy as the CloudFront response headers policy in infra/contexts/console.ts. */
 export const CONSOLE_SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy': consoleContentSecurityPolicy(),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };

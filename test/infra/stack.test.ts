@@ -101,14 +101,19 @@ function dlqIds(): Set<string> {
 }
 
 describe('functions', () => {
-  it('builds one Lambda per declared function and no other (no custom-resource functions)', () => {
-    expect(s.stateless.resources('AWS::Lambda::Function')).toHaveLength(functionEntries.length);
+  /** CDK's BucketDeployment helper, which copies the built console into its bucket at deploy time (infra/contexts/console.ts). */
+  const isDeploymentHelper = (id: string) => id.startsWith('CustomCDKBucketDeployment');
+
+  it('builds one Lambda per declared function and no other (no custom-resource functions but the console copy)', () => {
+    const functions = s.stateless.resources('AWS::Lambda::Function');
+    expect(functions.filter((f) => !isDeploymentHelper(f.id))).toHaveLength(functionEntries.length);
+    expect(functions.filter((f) => isDeploymentHelper(f.id))).toHaveLength(1);
     expect(s.stateful.resources('AWS::Lambda::Function')).toHaveLength(0);
     for (const [, declaration] of functionEntries) lambdaOf(declaration);
   });
 
   it('runs every Lambda on Node.js 24, arm64, with active tracing', () => {
-    for (const fn of s.stateless.resources('AWS::Lambda::Function')) {
+    for (const fn of s.stateless.resources('AWS::Lambda::Function').filter((f) => !isDeploymentHelper(f.id))) {
       expect(fn.Properties, fn.id).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
     }
   });
@@ -469,6 +474,7 @@ describe('campaign attachments', () => {
     expect(writers.map((f) => f.id)).toEqual([expect.stringMatching(/^CampaignsCampaignsApi/)]);
     const s3Statements = s.stateless
       .resources('AWS::IAM::Policy')
+      .filter((p) => !p.id.startsWith('CustomCDKBucketDeployment'))
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
       .filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
     expect(s3Statements).toHaveLength(1);
@@ -511,7 +517,12 @@ describe('HTTP API', () => {
     const config = authorizer().Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
     expect(authorizer().Properties.AuthorizerType).toBe('JWT');
     expect(s.producer(config.Issuer)).toMatchObject({ attribute: 'ProviderURL', resource: { Type: 'AWS::Cognito::UserPool' } });
-    expect(config.Audience.map((a) => s.producer(a)?.resource.Type)).toEqual(['AWS::Cognito::UserPoolClient']);
+    // the API's client (from the stateful stack) and the console's hosted sign-in client (beside the API), nothing else
+    expect(config.Audience).toHaveLength(2);
+    expect(s.producer(config.Audience[0])?.resource.Type).toBe('AWS::Cognito::UserPoolClient');
+    const consoleClient = s.stateless.resource((config.Audience[1] as { Ref: string }).Ref);
+    expect(consoleClient.Type).toBe('AWS::Cognito::UserPoolClient');
+    expect(consoleClient.id).toMatch(/^ConsoleClient/);
   });
 
   it('puts the authorizer on every non-public route and on no public one', () => {
