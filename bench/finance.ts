@@ -50,7 +50,7 @@ async function meteringTime(): Promise<{ bareUs: number; meteredUs: number }> {
 async function meteringWrites(invocations: number): Promise<{ flushedPerInvocation: number; perInvocationDesign: number }> {
   await flushUsage();
   for (let i = 0; i < invocations; i++) {
-    const meter = new Meter(['MetaWebhook', 'CustomerActivity', 'CustomerKnowledge'][i % 3]!, Date.now(), 'social');
+    const meter = new Meter(['MetaWebhook', 'CustomerKnowledge', 'LoyaltyAwarder'][i % 3]!, Date.now(), 'social');
     meter.tenantId = 'bench-overhead';
     meter.add('invocations', 1);
     meter.add('writeUnits', 3);

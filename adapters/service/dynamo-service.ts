@@ -299,8 +299,11 @@ export class DynamoServiceStore implements ServiceStore, CustomerFactsPort {
     if (!profile) return undefined;
     const customer = profile.data as Customer;
     const followers = Math.max(0, ...customer.identities.map((i) => i.influence?.followers ?? 0));
+    // the first identity on a channel is whom a reply there goes to
+    const senderIds: Record<string, string> = {};
+    for (const i of customer.identities) senderIds[i.channel] ??= i.externalId;
     const record = knowledge?.data as KnowledgeRecord | undefined;
-    if (!record) return { followers, tier: null, rfmClass: null, clv: null };
+    if (!record) return { followers, tier: null, rfmClass: null, clv: null, senderIds };
     const [settings, stats] = await Promise.all([this.get(keys.knowledgeSettings(tenantId)), this.get(keys.knowledgeStats(tenantId))]);
     const figures = computeKnowledge(record.inputs, customer, {
       now: new Date(),
@@ -312,6 +315,7 @@ export class DynamoServiceStore implements ServiceStore, CustomerFactsPort {
       tier: record.inputs.tier ?? null,
       rfmClass: figures.rfm.value?.class ?? null,
       clv: figures.clv.value?.predictive ?? null,
+      senderIds,
     };
   }
 

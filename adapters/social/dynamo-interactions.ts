@@ -4,7 +4,7 @@
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Interaction } from '../../domain/shared/model.js';
-import type { InteractionRepository, InteractionRetention, RecordOutcome } from '../../domain/shared/ports.js';
+import type { InteractionRepository, InteractionRetention, RecordedInteractionRef, RecordOutcome } from '../../domain/shared/ports.js';
 import { publishedByConcurrentAttempt } from '../../domain/shared/outbox.js';
 import { keys } from '../../store/keys.js';
 import { documentClient, isConditionalCheckFailed, tableName, transactionConditionFailed } from '../dynamo/client.js';
@@ -93,6 +93,16 @@ export class DynamoInteractionRepository implements InteractionRepository {
     );
     // past its retention: gone for every reader, even before TTL deletes it
     return expired(Item) ? undefined : (Item?.data as Interaction | undefined);
+  }
+
+  async findRecorded(recorded: RecordedInteractionRef): Promise<Interaction | undefined> {
+    const { tenantId, customerId, occurredAt, interactionId } = recorded;
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: keys.timelineItem(tenantId, customerId, occurredAt, 'interaction', interactionId), ConsistentRead: true }),
+    );
+    if (Item) return expired(Item) ? undefined : (Item.data as Interaction);
+    // moved to a survivor by a merge (or erased): the reference knows where it is now, if anywhere
+    return this.findByExternalId(tenantId, recorded.channel, recorded.externalId);
   }
 
   /**

@@ -87,6 +87,8 @@ export interface CustomerFacts {
   tier: string | null;
   rfmClass: string | null;
   clv: { amount: string; currency: string } | null;
+  /** The customer's id on each channel (whom a reply on that channel goes to). */
+  senderIds?: Record<string, string>;
 }
 export interface CustomerFactsPort {
   facts(tenantId: string, customerId: string): Promise<CustomerFacts | undefined>;
@@ -239,6 +241,9 @@ export interface InteractionSignal {
 const PUBLIC_KINDS = ['comment', 'mention', 'review', 'share', 'content'];
 const CONVERSATION_KINDS = ['comment', 'mention', 'dm', 'review'];
 
+/** Whether an interaction of this kind can open or join a ticket at all (the rest need not even be read). */
+export const isConversationKind = (kind: string) => CONVERSATION_KINDS.includes(kind);
+
 export function conversationKeyOf(s: Pick<InteractionSignal, 'channel' | 'kind' | 'accountId' | 'postId' | 'externalId'>): string {
   return s.kind === 'dm' ? `dm:${s.channel}:${s.accountId ?? ''}` : `thread:${s.channel}:${s.postId ?? s.externalId}`;
 }
@@ -386,7 +391,8 @@ export async function ticketFromInteraction(ports: ServicePorts, received: Inter
     const settings = await ports.store.settings(tenantId);
     if (!opensTicket(signal, settings)) return 'ignored';
     const facts = (await ports.customers.facts(tenantId, signal.customerId)) ?? { followers: 0, tier: null, rfmClass: null, clv: null };
-    const draft = newTicket(ports.ids.next(), signal, facts, 'system:social', subjectOf(signal));
+    const senderId = signal.senderId ?? facts.senderIds?.[signal.channel];
+    const draft = newTicket(ports.ids.next(), { ...signal, ...(senderId !== undefined && { senderId }) }, facts, 'system:social', subjectOf(signal));
     draft.sourceEventIds = [signal.eventId];
     const outcome = await openRoutedTicket(ports, draft, { markerEventId: signal.eventId }, signal.correlationId);
     if (outcome === 'created') return 'opened';

@@ -100,8 +100,24 @@ export interface InteractionRepository {
   markPublished(interaction: Interaction): Promise<void>;
   /** The stored interaction for a platform id, if any. */
   findByExternalId(tenantId: string, channel: string, externalId: string): Promise<Interaction | undefined>;
+  /**
+   * The stored interaction an InteractionRecorded names: straight from the customer's timeline (one read), or,
+   * when a merge has moved it since, through its platform id.
+   */
+  findRecorded(recorded: RecordedInteractionRef): Promise<Interaction | undefined>;
   /** Replaces the stored interaction (same key: customer, occurredAt, id). */
   replace(interaction: Interaction): Promise<void>;
+}
+
+/** What an InteractionRecorded says about where its interaction is kept. */
+export interface RecordedInteractionRef {
+  tenantId: string;
+  customerId: string;
+  interactionId: string;
+  /** The interaction's own time (the event's occurredAt). */
+  occurredAt: string;
+  channel: string;
+  externalId: string;
 }
 
 /** WebSub leases of the tenant's YouTube channel feeds. */

@@ -1,14 +1,15 @@
 /**
  * InteractionRecorded (via the service-tickets queue) → a ticket opened or joined (domain/service/tickets.ts);
  * InteractionRemoved → the deleted message's words leave the tickets that quoted them.
- * The event carries ids and scores; the text, thread and the sender's id come from the stored interaction.
+ * The event carries ids and scores; the text and thread come from the stored interaction, the sender's id from
+ * the customer's facts when a ticket opens.
  */
 import { detectLanguage } from '../../domain/social/index.js';
-import { forgetRemovedMessage, ticketFromInteraction } from '../../domain/service/tickets.js';
+import { forgetRemovedMessage, isConversationKind, ticketFromInteraction } from '../../domain/service/tickets.js';
 import { InteractionRecorded, InteractionRemoved } from '../../events/catalog.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
 import { queueConsumer } from '../shared/chain.js';
-import { customers, interactions } from '../shared/ports.js';
+import { interactions } from '../shared/ports.js';
 import { servicePorts } from './ports.js';
 
 export const handler = queueConsumer(FUNCTIONS.serviceTickets.id, [InteractionRecorded, InteractionRemoved], async (message) => {
@@ -19,9 +20,10 @@ export const handler = queueConsumer(FUNCTIONS.serviceTickets.id, [InteractionRe
     return;
   }
   const data = message.detail.data as import('zod').infer<typeof InteractionRecorded.data>;
-  const stored = await interactions.findByExternalId(metadata.tenantId, data.channel, data.externalId);
+  // a like, a follow, a share: never a ticket, so nothing is read for it
+  if (!isConversationKind(data.kind)) return;
+  const stored = await interactions.findRecorded({ tenantId: metadata.tenantId, customerId: data.customerId, interactionId: data.interactionId, occurredAt: metadata.occurredAt, channel: data.channel, externalId: data.externalId });
   if (stored?.removedAt) return; // deleted before we got to it: nothing to answer
-  const customer = await customers.get(metadata.tenantId, data.customerId);
   const language = stored?.text ? detectLanguage(stored.text) : 'unknown';
   await ticketFromInteraction(servicePorts(), {
     tenantId: metadata.tenantId,
@@ -36,7 +38,6 @@ export const handler = queueConsumer(FUNCTIONS.serviceTickets.id, [InteractionRe
     ...(data.accountId !== undefined && { accountId: data.accountId }),
     ...(stored?.postId !== undefined && { postId: stored.postId }),
     ...(stored?.text !== undefined && { text: stored.text }),
-    ...(customer && { senderId: customer.identities.find((i) => i.channel === data.channel)?.externalId }),
     language: language === 'unknown' ? null : language,
     sentiment: data.sentiment,
     intent: data.intent,

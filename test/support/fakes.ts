@@ -67,6 +67,9 @@ export class FakeInteractions implements InteractionRepository {
   async findByExternalId(tenantId: string, channel: string, externalId: string) {
     return this.stored.get(`${tenantId}|${channel}|${externalId}`)?.interaction;
   }
+  async findRecorded(recorded: { tenantId: string; channel: string; externalId: string }) {
+    return this.findByExternalId(recorded.tenantId, recorded.channel, recorded.externalId);
+  }
   async replace(interaction: Interaction) {
     const entry = this.stored.get(`${interaction.tenantId}|${interaction.channel}|${interaction.externalId}`);
     if (entry) entry.interaction = interaction;
