@@ -5,7 +5,7 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEvent } from '../../events/catalog.js';
 import type { Customer } from '../../domain/shared/model.js';
-import type { DeliveryRef, Order, OrderRepository, SaveOutcome, Store, StoredOrder } from '../../domain/commerce/orders.js';
+import type { DeliveryRef, Order, OrderRepository, SaveOutcome, Store, SavedPending, StoredOrder } from '../../domain/commerce/orders.js';
 import type { DeliveryRecord, ProfileStore } from '../../domain/customers/registration.js';
 import { keys } from '../../store/keys.js';
 import { customerItem, directoryWrites } from '../customers/index.js';
@@ -105,11 +105,9 @@ export class DynamoCommerceStore implements OrderRepository, ProfileStore {
     }
   }
 
-  async clearPending(tenantId: string, store: Store, orderId: string, eventIds: string[]): Promise<void> {
+  async clearPending(tenantId: string, store: Store, orderId: string, eventIds: string[], saved?: SavedPending): Promise<void> {
     const done = new Set(eventIds);
-    await retryWhileChanged(`order ${store}:${orderId}`, async () => {
-      const stored = await this.get(tenantId, store, orderId);
-      if (!stored) return;
+    const drop = async (stored: SavedPending) => {
       const remaining = stored.pendingEvents.filter((e) => !done.has(e.detail.metadata.eventId));
       if (remaining.length === stored.pendingEvents.length) return;
       // bumping the revision makes a writer that read the old pending list read again
@@ -122,6 +120,18 @@ export class DynamoCommerceStore implements OrderRepository, ProfileStore {
           ExpressionAttributeValues: { ':remaining': remaining, ':rev': stored.rev, ':next': stored.rev + 1 },
         }),
       );
+    };
+    // right after our own save we know the order's revision and list: no read, unless someone wrote since
+    if (saved) {
+      try {
+        return await drop(saved);
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    await retryWhileChanged(`order ${store}:${orderId}`, async () => {
+      const stored = await this.get(tenantId, store, orderId);
+      if (stored) await drop(stored);
     });
   }
 

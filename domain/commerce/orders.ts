@@ -156,7 +156,8 @@ export interface OrderRepository {
    */
   save(order: Order, expectedRev: number | null, pendingEvents: OutgoingEvent[], delivery: DeliveryRef): Promise<SaveOutcome>;
   /** Drops these events from the order's pending list once they are published. */
-  clearPending(tenantId: string, store: Store, orderId: string, eventIds: string[]): Promise<void>;
+  /** `saved`: the revision and list this caller just wrote, so the first attempt needs no read. */
+  clearPending(tenantId: string, store: Store, orderId: string, eventIds: string[], saved?: SavedPending): Promise<void>;
   /** Whether this delivery was recorded before. */
   seen(tenantId: string, delivery: DeliveryRef): Promise<boolean>;
 }
@@ -323,16 +324,23 @@ function statusTime(order: Order): string | undefined {
 const eventIdOf = (e: OutgoingEvent) => e.detail.metadata.eventId;
 
 /** Publish what the order still holds unpublished, then drop it from the order (consumers dedupe on event id). */
-async function publishPending(ports: OrderPorts, tenantId: string, store: Store, orderId: string, pending: OutgoingEvent[]): Promise<number> {
+async function publishPending(ports: OrderPorts, tenantId: string, store: Store, orderId: string, pending: OutgoingEvent[], savedRev?: number): Promise<number> {
   if (pending.length === 0) return 0;
   await ports.publisher.publish(pending);
-  await ports.orders.clearPending(tenantId, store, orderId, pending.map(eventIdOf));
+  await ports.orders.clearPending(tenantId, store, orderId, pending.map(eventIdOf), savedRev === undefined ? undefined : { rev: savedRev, pendingEvents: pending });
   return pending.length;
+}
+
+/** What an order held unpublished at a revision. */
+export interface SavedPending {
+  rev: number;
+  pendingEvents: OutgoingEvent[];
 }
 
 /**
  * A store reported an order (placed, paid, cancelled, updated, refunded):
- * 1. a delivery recorded before changes nothing (it only finishes publishing what an earlier attempt left);
+ * 1. a delivery recorded before changes nothing (it only finishes publishing what an earlier attempt left): the
+ *    transaction of step 3 is conditional on the delivery record, so a redelivery is told apart there;
  * 2. an order seen for the first time is linked to its buyer: shop customer id, e-mail or phone, a new
  *    customer when none matches (guest orders too); an order without any of them is acknowledged, not stored;
  * 3. the stored order gains the snapshot's facts (and follows its customer into a merge); the events for
@@ -348,7 +356,8 @@ export async function recordOrderChange(
   delivery: DeliveryRef,
 ): Promise<OrderOutcome> {
   const { store, orderId } = change;
-  if (await ports.orders.seen(ctx.tenantId, delivery)) return duplicate(ports, ctx.tenantId, store, orderId);
+  // no read of the delivery record first: the save below is conditional on it, so a redelivery ends there as a
+  // duplicate (having found the buyer it already made), and every first delivery (nearly all) saves a read
 
   let customerId: string | undefined;
   return untilUnchanged(`order ${store}:${orderId}`, async () => {
@@ -368,7 +377,7 @@ export async function recordOrderChange(
     const saved = await ports.orders.save(next, stored?.rev ?? null, pending, delivery);
     if (saved === 'duplicate') return duplicate(ports, ctx.tenantId, store, orderId);
     if (saved === 'stale') return CHANGED;
-    const published = await publishPending(ports, ctx.tenantId, store, orderId, pending);
+    const published = await publishPending(ports, ctx.tenantId, store, orderId, pending, (stored?.rev ?? -1) + 1);
     return { outcome: 'recorded', order: next, published };
   }, { attempts: MAX_ATTEMPTS });
 }
