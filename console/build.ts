@@ -1,7 +1,7 @@
 /**
  * Builds the console into static files (index.html, app.js, app.css) with the project's esbuild. `npm start`
- * runs it before starting the runtime, the e2e test builds into a temp folder, and CDK uploads the same
- * folder to S3. `npx tsx console/build.ts [outDir]`.
+ * runs it before starting the runtime, the e2e test builds into a temp folder, and CDK builds the same files
+ * at synthesis to upload them to S3 (infra/contexts/console.ts). `npx tsx console/build.ts [outDir]`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export { CONSOLE_DIST } from '../local/console.js';
 import { CONSOLE_DIST } from '../local/console.js';
 
-const options = (outDir: string, minify: boolean): BuildOptions => ({
+const buildOptions = (outDir: string, minify: boolean): BuildOptions => ({
   entryPoints: { app: join(here, 'src', 'main.tsx') },
   outdir: outDir,
   bundle: true,
@@ -26,18 +26,20 @@ const options = (outDir: string, minify: boolean): BuildOptions => ({
   loader: { '.css': 'css' },
 });
 
-export async function buildConsole(outDir = CONSOLE_DIST, settings: { minify?: boolean } = {}): Promise<string> {
+const writeIndex = (outDir: string) => writeFileSync(join(outDir, 'index.html'), readFileSync(join(here, 'src', 'index.html')));
+
+export async function buildConsole(outDir = CONSOLE_DIST, options: { minify?: boolean } = {}): Promise<string> {
   mkdirSync(outDir, { recursive: true });
-  await build(options(outDir, settings.minify ?? true));
-  writeFileSync(join(outDir, 'index.html'), readFileSync(join(here, 'src', 'index.html')));
+  await build(buildOptions(outDir, options.minify ?? true));
+  writeIndex(outDir);
   return outDir;
 }
 
-/** The same build, synchronously: CDK's local asset bundling (infra/contexts/console.ts) cannot wait. */
+/** The same build, minified, synchronously: CDK's local asset bundling cannot wait for a promise. */
 export function buildConsoleSync(outDir: string): string {
   mkdirSync(outDir, { recursive: true });
-  buildSync(options(outDir, true));
-  writeFileSync(join(outDir, 'index.html'), readFileSync(join(here, 'src', 'index.html')));
+  buildSync(buildOptions(outDir, true));
+  writeIndex(outDir);
   return outDir;
 }
 

@@ -40,7 +40,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     ...props.stateful,
   });
   const stateless = new StatelessStack(app, STACK_NAMES.stateless, {
-    description: 'Social CRM code: functions, HTTP API, event rules',
+    description: 'Social CRM code: functions, HTTP API, event rules, the console on CloudFront',
     table: stateful.table,
     bus: stateful.bus,
     queues: stateful.queues,

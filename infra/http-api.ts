@@ -2,7 +2,7 @@
  * The HTTP API: one route per entry of wiring/routes.ts (the same list the local server serves), a JWT
  * authorizer on every route that is not public, JSON access logs and throttling on the default stage.
  */
-import { Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -29,8 +29,8 @@ export interface SocialCrmApiProps {
   /** The deployment's admin pool: routes for the `operator` role take its tokens, and only its tokens. */
   operatorPool: UserPool;
   operatorPoolClient: IUserPoolClient;
-  /** Another app client whose ID tokens the tenant routes take (the console's hosted sign-in), asked at synthesis. */
-  consoleClientId?: () => string;
+  /** Other app clients of `userPool` whose ID tokens the tenant routes take too (the console's hosted sign-in). */
+  otherClientIds?: readonly string[];
   /** Steady-state requests per second and burst for the whole stage (per account and region). */
   throttle?: { rateLimit: number; burstLimit: number };
 }
@@ -76,8 +76,7 @@ export class SocialCrmApi extends Construct {
 
     // HTTP APIs check the token's signature, issuer, audience and expiry; roles are checked by the handlers
     const authorizer = new HttpJwtAuthorizer('CognitoIdToken', props.userPool.userPoolProviderUrl, {
-      // the console's client is made after the API (its callback is the distribution in front of the API): asked lazily
-      jwtAudience: [props.userPoolClient.userPoolClientId, ...(props.consoleClientId ? [Lazy.string({ produce: props.consoleClientId })] : [])],
+      jwtAudience: [props.userPoolClient.userPoolClientId, ...(props.otherClientIds ?? [])],
     });
     const operatorAuthorizer = new HttpJwtAuthorizer('OperatorIdToken', props.operatorPool.userPoolProviderUrl, {
       jwtAudience: [props.operatorPoolClient.userPoolClientId],

@@ -1,9 +1,10 @@
 /**
- * What runs: the functions (grouped by bounded context), the HTTP API and the event rules. It holds no data,
+ * What runs: the functions (grouped by bounded context), the HTTP API, the event rules and the console (its built
+ * files, the CloudFront distribution in front of it and the API, its hosted sign-in client). It holds no data,
  * so it can be redeployed or replaced at will; the table, bus, queues and user pool come from the stateful
  * stack as props.
  */
-import { Annotations, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Lazy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnRule, EventBus, Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
@@ -65,11 +66,12 @@ const RULE_TARGET_RETRY = { maximumRetryAttempts: 24, maximumEventAge: Duration.
 export class StatelessStack extends Stack {
   readonly contexts: Readonly<Record<BoundedContextName, BoundedContext>>;
   readonly api: SocialCrmApi;
-  readonly console: ConsoleHosting;
   readonly rules: readonly CfnRule[];
   /** One scheduled rule per SCHEDULES entry (wiring/schedules.ts), invoking its function. */
   readonly schedules: readonly Rule[];
   readonly campaignRun: StateMachine;
+  /** The console on CloudFront, its API at /v1/*, and its hosted sign-in. */
+  readonly consoleHosting: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -115,11 +117,11 @@ export class StatelessStack extends Stack {
       userPoolClient: props.userPoolClient,
       operatorPool: props.operatorPool,
       operatorPoolClient: props.operatorPoolClient,
-      consoleClientId: () => this.console.client.userPoolClientId,
+      // the console's client comes after the API (its callback is the distribution in front of the API): read at synthesis
+      otherClientIds: [Lazy.string({ produce: () => this.consoleHosting.client.userPoolClientId })],
       ...(props.apiThrottle && { throttle: props.apiThrottle }),
     });
-    // the console on CloudFront with the API behind it at /v1/* (after the API: its origin is the API's domain)
-    this.console = new ConsoleHosting(this, 'Console', { httpApi: this.api.httpApi, userPool: props.userPool });
+    this.consoleHosting = new ConsoleHosting(this, 'Console', { httpApi: this.api.httpApi, userPool: props.userPool });
 
     // Links the HTTP functions build (consent confirmation, unsubscribe) point here. Referencing the API's
     // endpoint from the functions behind it makes no cycle: the Api resource refers to no function (routes and
@@ -198,6 +200,8 @@ export class StatelessStack extends Stack {
       description: 'Consent link signing key(s); rotate by putting {"keys":["<new>","<old>"]} (infra/README.md)',
     });
     new CfnOutput(this, OUTPUTS.publicApiUrl, { value: publicUrl, description: 'Base URL of the links in e-mails (PUBLIC_API_URL)' });
+    new CfnOutput(this, OUTPUTS.consoleUrl, { value: this.consoleHosting.url, description: 'The console (Cognito hosted sign-in), its API at /v1' });
+    new CfnOutput(this, OUTPUTS.consoleClientId, { value: this.consoleHosting.client.userPoolClientId, description: "The console's app client (code + PKCE)" });
   }
 
   /** `emailFrom` / `sesConfigurationSet`: props, else context, else the placeholder sender (warned about). */

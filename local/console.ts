@@ -7,8 +7,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Credentials } from './seed.js';
 import { consoleContentSecurityPolicy } from '../console/security-headers.js';
+import type { Credentials } from './seed.js';
 
 /** Where console/build.ts writes the console by default (git-ignored). */
 export const CONSOLE_DIST = fileURLToPath(new URL('../console/dist', import.meta.url));
@@ -23,7 +23,7 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Same policy as the CloudFront response headers policy in infra/contexts/console.ts. */
+/** The same policy as CloudFront's response headers policy (infra/contexts/console.ts), less what needs HTTPS or Cognito. */
 export const CONSOLE_SECURITY_HEADERS = {
   'content-security-policy': consoleContentSecurityPolicy(),
   'x-content-type-options': 'nosniff',

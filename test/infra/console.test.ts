@@ -1,97 +1,181 @@
 /**
- * The console's hosting (infra/contexts/console.ts): a private bucket only CloudFront reads through Origin Access
- * Control, the API behind the same distribution at /v1/* uncached, the local runtime's security headers, and the
- * hosted sign-in client (authorization code + PKCE, no secret) whose callback is the distribution.
+ * The console in AWS (infra/contexts/console.ts): a private bucket read only through the distribution's Origin
+ * Access Control, the API behind the same distribution at /v1/* uncached, the security headers, and the hosted
+ * sign-in client whose callback is the distribution and whose tokens the API takes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { consoleContentSecurityPolicy } from '../../console/security-headers.js';
 import { OUTPUTS } from '../../infra/config.js';
-import { synthesize, type Json, type Synthesized } from './synth.js';
-
-/** CloudFront's managed policies (their ids are fixed by AWS). */
-const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
-const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+import { synthesize, type Json, type Resource, type Synthesized } from './synth.js';
 
 let s: Synthesized;
+let template: Template;
 beforeAll(() => {
   s = synthesize();
+  template = Template.fromStack(s.built.stateless);
 });
 
-const distribution = () => {
-  const [only, ...others] = s.stateless.resources('AWS::CloudFront::Distribution');
-  expect(others).toEqual([]);
-  return only!.Properties.DistributionConfig as Json;
+const only = (type: string): Resource => {
+  const found = s.stateless.resources(type);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
 };
-const refersTo = (value: unknown, id: string) => JSON.stringify(value).includes(`"${id}"`);
+const bucket = () => only('AWS::S3::Bucket');
+const distribution = () => only('AWS::CloudFront::Distribution');
+const config = () => distribution().Properties.DistributionConfig as Json;
+const origins = () => config().Origins as Json[];
+const clientId = () => s.built.stateless.getLogicalId(s.built.stateless.consoleHosting.client.node.defaultChild as never);
+/** `https://<distribution domain>/`, as the template writes it. */
+const distributionUrl = () => ({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution().id, 'DomainName'] }, '/']] });
 
-describe('console hosting', () => {
-  it('keeps the files in a private, encrypted bucket that refuses plain HTTP', () => {
-    const [bucket, ...others] = s.stateless.resources('AWS::S3::Bucket');
-    expect(others).toEqual([]);
-    expect(bucket!.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(bucket!.Properties.BucketEncryption).toBeDefined();
-    const policy = s.stateless.resources('AWS::S3::BucketPolicy').find((p) => refersTo(p.Properties.Bucket, bucket!.id))!;
-    const statements = (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement;
-    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
-    // the only reader: CloudFront, for this distribution (OAC's SourceArn condition)
-    const reads = statements.filter((st) => st.Effect === 'Allow');
-    expect(reads).toHaveLength(1);
-    expect(reads[0]!.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
-    expect(JSON.stringify(reads[0]!.Condition)).toContain('AWS:SourceArn');
+describe('files bucket', () => {
+  it('blocks every kind of public access, encrypts, and is emptied and deleted with the stack', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      },
+      DeletionPolicy: 'Delete',
+    });
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { DestinationBucketName: { Ref: bucket().id }, RetainOnDelete: false });
   });
 
-  it('reads the bucket through Origin Access Control, signing every request', () => {
-    const [oac, ...others] = s.stateless.resources('AWS::CloudFront::OriginAccessControl');
-    expect(others).toEqual([]);
-    expect(oac!.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
-    const origins = distribution().Origins as Json[];
-    const s3 = origins.find((o) => o.S3OriginConfig)!;
-    expect(refersTo(s3.OriginAccessControlId, oac!.id)).toBe(true);
-    // no legacy origin access identity
-    expect((s3.S3OriginConfig as Json).OriginAccessIdentity ?? '').toBe('');
-    expect(distribution().DefaultRootObject).toBe('index.html');
-    expect((distribution().DefaultCacheBehavior as Json).ViewerProtocolPolicy).toBe('redirect-to-https');
+  it('denies every request without TLS, and lets only this distribution read objects', () => {
+    const [policy] = s.stateless.resources('AWS::S3::BucketPolicy').filter((p) => (p.Properties.Bucket as Json).Ref === bucket().id);
+    const statements = (policy!.Properties.PolicyDocument as { Statement: Json[] }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const allows = statements.filter((st) => st.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } });
+    expect(JSON.stringify(allows[0]!.Condition)).toContain(`{"Ref":"${distribution().id}"}`);
+  });
+});
+
+describe('distribution', () => {
+  it('reads the bucket through an Origin Access Control that signs every request, with no legacy identity', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const oac = only('AWS::CloudFront::OriginAccessControl');
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    const s3Origins = origins().filter((o) => JSON.stringify(o.DomainName) === JSON.stringify({ 'Fn::GetAtt': [bucket().id, 'RegionalDomainName'] }));
+    expect(s3Origins).toHaveLength(1);
+    expect(s3Origins[0]).toMatchObject({ OriginAccessControlId: { 'Fn::GetAtt': [oac.id, 'Id'] }, S3OriginConfig: { OriginAccessIdentity: '' } });
+    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
   });
 
-  it('serves the API at /v1/* on the same origin, uncached, with every method and the caller\'s headers', () => {
-    const behaviours = distribution().CacheBehaviors as Json[];
-    const api = behaviours.find((b) => b.PathPattern === '/v1/*')!;
-    expect(api).toMatchObject({ CachePolicyId: CACHING_DISABLED, OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER, ViewerProtocolPolicy: 'https-only' });
-    expect((api.AllowedMethods as string[]).sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
-    const origin = (distribution().Origins as Json[]).find((o) => o.Id === api.TargetOriginId)!;
-    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
-    const httpApi = s.stateless.resources('AWS::ApiGatewayV2::Api')[0]!;
-    expect(refersTo(origin.DomainName, httpApi.id)).toBe(true);
+  it('serves index.html at the root, from the bucket, redirecting HTTP to HTTPS', () => {
+    const s3Origin = origins().find((o) => o.S3OriginConfig)!;
+    expect(config().DefaultRootObject).toBe('index.html');
+    expect(config().DefaultCacheBehavior).toMatchObject({ TargetOriginId: s3Origin.Id, ViewerProtocolPolicy: 'redirect-to-https' });
   });
 
-  it('sends the security headers the local runtime sends, letting the page reach only itself and Cognito', () => {
-    const [policy] = s.stateless.resources('AWS::CloudFront::ResponseHeadersPolicy');
-    const security = (policy!.Properties.ResponseHeadersPolicyConfig as Json).SecurityHeadersConfig as Json;
-    const csp = JSON.stringify((security.ContentSecurityPolicy as Json).ContentSecurityPolicy);
-    for (const directive of consoleContentSecurityPolicy().split('; ').filter((d) => !d.startsWith('connect-src'))) expect(csp).toContain(directive);
-    expect(csp).toContain("connect-src 'self' https://");
-    expect(csp).toContain('amazoncognito.com');
-    expect(security.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
-    expect(security.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31536000 });
-    expect((distribution().DefaultCacheBehavior as Json).ResponseHeadersPolicyId).toEqual({ Ref: policy!.id });
+  it('sends /v1/* to the HTTP API’s own domain over HTTPS: any method, nothing cached, every viewer header but Host', () => {
+    const behaviours = config().CacheBehaviors as Json[];
+    expect(behaviours.map((b) => b.PathPattern)).toEqual(['/v1/*']);
+    const api = behaviours[0]!;
+    expect(api).toMatchObject({
+      CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
+      OriginRequestPolicyId: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+      ViewerProtocolPolicy: 'https-only',
+    });
+    expect([...(api.AllowedMethods as string[])].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    const origin = origins().find((o) => o.Id === api.TargetOriginId)!;
+    const [httpApi] = s.stateless.resources('AWS::ApiGatewayV2::Api');
+    // https://{apiId}.execute-api.{region}.{suffix} → its third '/'-separated part, the host
+    expect(origin.DomainName).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [httpApi!.id, 'ApiEndpoint'] }] }] });
+    expect(origin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
   });
 
-  it('signs in with a public client: authorization code only, no secret, back to the distribution', () => {
-    const client = s.stateless.resources('AWS::Cognito::UserPoolClient').find((c) => c.id.startsWith('ConsoleClient'))!;
-    expect(client.Properties).toMatchObject({ AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, SupportedIdentityProviders: ['COGNITO'] });
-    expect(client.Properties.GenerateSecret ?? false).toBe(false);
-    expect((client.Properties.AllowedOAuthScopes as string[]).sort()).toEqual(['email', 'openid', 'profile']);
-    const [dist] = s.stateless.resources('AWS::CloudFront::Distribution');
-    expect(refersTo(client.Properties.CallbackURLs, dist!.id)).toBe(true);
-    expect(s.stateless.resources('AWS::Cognito::UserPoolDomain')).toHaveLength(1);
+  it('answers with the security headers: the local CSP plus the Cognito domain, HSTS, frames denied, nosniff', () => {
+    const policyIds = [config().DefaultCacheBehavior as Json, ...(config().CacheBehaviors as Json[])].map((b) => b.ResponseHeadersPolicyId);
+    const policy = only('AWS::CloudFront::ResponseHeadersPolicy');
+    for (const id of policyIds) expect(id).toEqual({ Ref: policy.id });
+    const headers = (policy.Properties.ResponseHeadersPolicyConfig as Json).SecurityHeadersConfig as Json;
+    expect(headers).toMatchObject({
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Override: true },
+    });
+    const domain = only('AWS::Cognito::UserPoolDomain');
+    const csp = (headers.ContentSecurityPolicy as Json).ContentSecurityPolicy as { 'Fn::Join': [string, unknown[]] };
+    const written = csp['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `<${(part as Json).Ref as string}>`)).join('');
+    expect(written).toBe(consoleContentSecurityPolicy([`https://<${domain.id}>.auth.<AWS::Region>.amazoncognito.com`]));
+  });
+});
+
+describe('hosted sign-in', () => {
+  it('puts a Cognito prefix domain on the tenants’ pool', () => {
+    const domain = only('AWS::Cognito::UserPoolDomain');
+    expect(s.producer(domain.Properties.UserPoolId)?.resource.id).toMatch(/^UserPool[0-9A-F]{8}$/);
+    expect(JSON.stringify(domain.Properties.Domain)).toContain('"social-crm"');
   });
 
-  it('deploys the built files and config.json naming the domain, client and callback, and says where the console is', () => {
+  it('gives the console a public client of the tenants’ pool: code grant only, no secret, called back on the distribution', () => {
+    const client = s.stateless.resource(clientId());
+    expect(client.Type).toBe('AWS::Cognito::UserPoolClient');
+    expect(s.producer(client.Properties.UserPoolId)?.resource.id).toMatch(/^UserPool[0-9A-F]{8}$/);
+    expect(client.Properties).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      GenerateSecret: false,
+      SupportedIdentityProviders: ['COGNITO'],
+      PreventUserExistenceErrors: 'ENABLED',
+      CallbackURLs: [distributionUrl()],
+      LogoutURLs: [distributionUrl()],
+    });
+    expect([...(client.Properties.AllowedOAuthScopes as string[])].sort()).toEqual(['email', 'openid', 'profile']);
+    expect(client.Properties.ReadAttributes).toContain('custom:tenantId');
+    expect(client.Properties.WriteAttributes).not.toContain('custom:tenantId');
+  });
+
+  it('writes config.json for console/src/session.ts: the Cognito domain, the client and the callback', () => {
     const [deployment] = s.stateless.resources('Custom::CDKBucketDeployment');
-    expect(deployment).toBeDefined();
-    expect((deployment!.Properties.SourceObjectKeys as unknown[]).length).toBe(2);
-    expect(deployment!.Properties.DistributionPaths).toEqual(expect.arrayContaining(['/index.html', '/config.json']));
-    const outputs = s.stateless.json.Outputs ?? {};
-    expect(refersTo(outputs[OUTPUTS.consoleUrl]?.Value, s.stateless.resources('AWS::CloudFront::Distribution')[0]!.id)).toBe(true);
+    const keys = deployment!.Properties.SourceObjectKeys as string[];
+    const markers = deployment!.Properties.SourceMarkers as Record<string, unknown>[];
+    const index = keys.findIndex((key) => {
+      try {
+        readFileSync(join(s.built.app.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'config.json'));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(index, 'config.json among the uploaded sources').toBeGreaterThanOrEqual(0);
+    let text = readFileSync(join(s.built.app.outdir, `asset.${keys[index]!.replace(/\.zip$/, '')}`, 'config.json'), 'utf8');
+    // each deploy-time value as <LogicalId> or <LogicalId.Attribute>
+    const rendered = (value: unknown) => {
+      const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+      return v.Ref ? `<${v.Ref}>` : `<${v['Fn::GetAtt']!.join('.')}>`;
+    };
+    for (const [marker, value] of Object.entries(markers[index]!)) text = text.replaceAll(marker, rendered(value));
+    const domain = only('AWS::Cognito::UserPoolDomain');
+    expect(JSON.parse(text)).toEqual({
+      cognito: {
+        domain: `https://<${domain.id}>.auth.<AWS::Region>.amazoncognito.com`,
+        clientId: `<${clientId()}>`,
+        redirectUri: `https://<${distribution().id}.DomainName>/`,
+      },
+    });
   });
+
+  it('uploads the console and invalidates the distribution on every deployment', () => {
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DistributionId: { Ref: distribution().id },
+      DistributionPaths: ['/*'],
+      SourceObjectKeys: Match.arrayWith([Match.stringLikeRegexp('\\.zip$')]),
+    });
+    expect((s.stateless.resources('Custom::CDKBucketDeployment')[0]!.Properties.SourceObjectKeys as string[]).length).toBe(2);
+  });
+});
+
+it('outputs the console URL and its client', () => {
+  const outputs = s.stateless.json.Outputs ?? {};
+  expect(outputs[OUTPUTS.consoleUrl]?.Value).toEqual(distributionUrl());
+  expect(outputs[OUTPUTS.consoleClientId]?.Value).toEqual({ Ref: clientId() });
 });

@@ -100,20 +100,22 @@ function dlqIds(): Set<string> {
   );
 }
 
-describe('functions', () => {
-  /** CDK's BucketDeployment helper, which copies the built console into its bucket at deploy time (infra/contexts/console.ts). */
-  const isDeploymentHelper = (id: string) => id.startsWith('CustomCDKBucketDeployment');
+/** CDK's own function behind the console upload (BucketDeployment): the one Lambda no declaration makes. */
+const isUploadHandler = (resource: Resource) => resource.id.startsWith('CustomCDKBucketDeployment');
+const houseLambdas = () => s.stateless.resources('AWS::Lambda::Function').filter((f) => !isUploadHandler(f));
 
-  it('builds one Lambda per declared function and no other (no custom-resource functions but the console copy)', () => {
-    const functions = s.stateless.resources('AWS::Lambda::Function');
-    expect(functions.filter((f) => !isDeploymentHelper(f.id))).toHaveLength(functionEntries.length);
-    expect(functions.filter((f) => isDeploymentHelper(f.id))).toHaveLength(1);
+describe('functions', () => {
+  it('builds one Lambda per declared function, and besides them only the console upload handler (no other custom resource)', () => {
+    expect(houseLambdas()).toHaveLength(functionEntries.length);
+    expect(s.stateless.resources('AWS::Lambda::Function').filter(isUploadHandler)).toHaveLength(1);
+    const customResources = Object.values(s.stateless.json.Resources).filter((r) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource');
+    expect(customResources.map((r) => r.Type)).toEqual(['Custom::CDKBucketDeployment']);
     expect(s.stateful.resources('AWS::Lambda::Function')).toHaveLength(0);
     for (const [, declaration] of functionEntries) lambdaOf(declaration);
   });
 
-  it('runs every Lambda on Node.js 24, arm64, with active tracing', () => {
-    for (const fn of s.stateless.resources('AWS::Lambda::Function').filter((f) => !isDeploymentHelper(f.id))) {
+  it('runs every house Lambda on Node.js 24, arm64, with active tracing', () => {
+    for (const fn of houseLambdas()) {
       expect(fn.Properties, fn.id).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
     }
   });
@@ -472,9 +474,11 @@ describe('campaign attachments', () => {
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('aws:SecureTransport');
     const writers = s.stateless.resources('AWS::Lambda::Function').filter((f) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.CAMPAIGN_FILES_BUCKET);
     expect(writers.map((f) => f.id)).toEqual([expect.stringMatching(/^CampaignsCampaignsApi/)]);
+    const uploadRoles = s.stateless.resources('AWS::Lambda::Function').filter(isUploadHandler).map((f) => ((f.Properties.Role as Json)['Fn::GetAtt'] as string[])[0]);
     const s3Statements = s.stateless
       .resources('AWS::IAM::Policy')
-      .filter((p) => !p.id.startsWith('CustomCDKBucketDeployment'))
+      // the console upload handler's grants are on the console bucket and CDK's asset bucket (test/infra/console.test.ts)
+      .filter((p) => !(p.Properties.Roles as Json[]).some((r) => uploadRoles.includes(r.Ref as string)))
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
       .filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
     expect(s3Statements).toHaveLength(1);
@@ -513,16 +517,17 @@ describe('HTTP API', () => {
     for (const f of functions) expect(s.producer((f.Properties.Environment as { Variables: Record<string, unknown> }).Variables.OPERATOR_ISSUER)?.resource.id).toBe(pool.id);
   });
 
-  it('validates Cognito ID tokens: issuer of the user pool, audience of its client', () => {
+  it("validates Cognito ID tokens: issuer of the user pool, audience of its app client and of the console's", () => {
     const config = authorizer().Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
     expect(authorizer().Properties.AuthorizerType).toBe('JWT');
-    expect(s.producer(config.Issuer)).toMatchObject({ attribute: 'ProviderURL', resource: { Type: 'AWS::Cognito::UserPool' } });
-    // the API's client (from the stateful stack) and the console's hosted sign-in client (beside the API), nothing else
-    expect(config.Audience).toHaveLength(2);
-    expect(s.producer(config.Audience[0])?.resource.Type).toBe('AWS::Cognito::UserPoolClient');
-    const consoleClient = s.stateless.resource((config.Audience[1] as { Ref: string }).Ref);
-    expect(consoleClient.Type).toBe('AWS::Cognito::UserPoolClient');
-    expect(consoleClient.id).toMatch(/^ConsoleClient/);
+    const issuer = s.producer(config.Issuer);
+    expect(issuer).toMatchObject({ attribute: 'ProviderURL', resource: { Type: 'AWS::Cognito::UserPool' } });
+    const [appClient, consoleClient, ...others] = config.Audience;
+    expect(others).toEqual([]);
+    expect(s.producer(appClient)?.resource).toMatchObject({ Type: 'AWS::Cognito::UserPoolClient', Properties: { UserPoolId: { Ref: issuer!.resource.id } } });
+    const consoleClientId = (consoleClient as { Ref: string }).Ref;
+    expect(s.stateless.resource(consoleClientId).Type).toBe('AWS::Cognito::UserPoolClient');
+    expect(s.producer(s.stateless.resource(consoleClientId).Properties.UserPoolId)?.resource.id).toBe(issuer!.resource.id);
   });
 
   it('puts the authorizer on every non-public route and on no public one', () => {
