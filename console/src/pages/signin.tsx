@@ -6,7 +6,8 @@ const ROLE_TEXT: Record<string, string> = {
   admin: 'everything, including settings and privacy',
   marketer: 'customers, segments, campaigns',
   agent: 'customers and service',
-  finance: 'costs',
+  finance: 'costs and budgets',
+  approver: 'approves or rejects campaigns (four eyes)',
 };
 
 export function SignIn({ problem }: { problem?: string | undefined }) {
