@@ -10,7 +10,7 @@ import { formatDateTime, formatMoney, formatNumber, formatPercent } from '../for
 import { currentSession } from '../session';
 import { Chart } from '../ui/chart';
 import { ErrorNotice } from '../ui/errors';
-import { useApi } from '../ui/use-api';
+import { useAction, useApi } from '../ui/use-api';
 import type { PageModule, PageProps } from './registry';
 
 type Campaign = Schemas['Campaign'];
@@ -174,22 +174,9 @@ function Actions({ campaign, onDone }: { campaign: Campaign; onDone: () => void 
   const session = currentSession();
   const role = session?.role;
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { act, busy, error } = useAction(onDone);
   const campaignId = campaign.id;
   const path = { params: { path: { campaignId } } };
-  const act = async (run: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await run();
-      onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   const maker = role === 'admin' || role === 'marketer';
   const s = campaign.status;
   return (

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, must, type Schemas } from '../api/client';
 import { formatDateTime } from '../format';
 import { ErrorNotice } from '../ui/errors';
-import { useApi } from '../ui/use-api';
+import { useAction, useApi } from '../ui/use-api';
 import type { PageModule, PageProps } from './registry';
 
 type Ticket = Schemas['Ticket'];
@@ -111,21 +111,8 @@ function TicketDetail({ params }: PageProps) {
   const ticketId = params.ticketId!;
   const ticket = useApi(() => must(api.GET('/v1/tickets/{ticketId}', { params: { path: { ticketId } } })), [ticketId]);
   const [text, setText] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { act, busy, error } = useAction(ticket.reload);
   const now = useNow();
-  const act = async (run: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await run();
-      ticket.reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   const t = ticket.data;
   return (
     <section>

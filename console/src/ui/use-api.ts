@@ -26,3 +26,29 @@ export function useApi<T>(load: () => Promise<T>, inputs: readonly unknown[]): L
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   return { ...state, reload };
 }
+
+export interface Action {
+  /** Runs `run`; on success `then` (a reload, say), on failure keeps the error to show. */
+  act: (run: () => Promise<unknown>) => Promise<void>;
+  busy: boolean;
+  error: unknown;
+}
+
+/** A button's call to the API: busy while it runs (buttons disabled), its error kept for ErrorNotice. */
+export function useAction(then: () => void): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const act = async (run: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await run();
+      then();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { act, busy, error };
+}
