@@ -160,6 +160,8 @@ export function businessMsBetween(calendar: BusinessCalendar, from: number, to: 
   for (const interval of openIntervalsFrom(calendar, from)) {
     if (interval.start >= to) break;
     total += Math.min(interval.end, to) - interval.start;
+    // the interval that holds `to` is the last one that counts: looking for the next could walk past the horizon
+    if (interval.end >= to) break;
   }
   return total;
 }

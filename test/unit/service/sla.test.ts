@@ -166,6 +166,14 @@ const calendarArb = fc
 const instantArb = fc.integer({ min: t('2026-01-01T00:00:00Z'), max: t('2026-12-31T00:00:00Z') }).map((x) => Math.floor(x / 1000) * 1000);
 
 describe('SLA properties', () => {
+  it('counts the business time up to a due time at the end of the last open interval before the horizon', () => {
+    // 15 minutes a week: 2,326 minutes end on a Tuesday at 00:45 nearly three years on (fast-check found it)
+    const sparse = BusinessCalendar.parse({ timeZone: 'UTC', week: { sun: [], mon: [], tue: [{ start: '00:30', end: '00:45' }], wed: [], thu: [], fri: [], sat: [] }, holidays: [] });
+    const start = Date.UTC(2026, 0, 1);
+    const due = addBusinessMs(sparse, start, 2326 * MIN);
+    expect(businessMsBetween(sparse, start, due)).toBe(2326 * MIN);
+  });
+
   it('a due time is never in closed time, and exactly the asked business time lies before it', () => {
     fc.assert(
       fc.property(calendarArb, instantArb, fc.integer({ min: 1, max: 5000 }), (calendar, start, minutes) => {
