@@ -4,6 +4,7 @@
  */
 import { buildEvent, InteractionRecorded } from '../../events/catalog.js';
 import type { Interaction } from './model.js';
+import type { RecordedInteractionRef } from './ports.js';
 
 export function interactionRecordedEvent(ctx: { tenantId: string; correlationId: string }, interaction: Interaction) {
   return buildEvent(
@@ -28,4 +29,15 @@ export function interactionRecordedEvent(ctx: { tenantId: string; correlationId:
       intent: interaction.intent ?? null,
     },
   );
+}
+
+/**
+ * Where the interaction an InteractionRecorded names is kept: the event's occurredAt is the interaction's own
+ * (set above), so with the customer and interaction ids it is the timeline item's key.
+ */
+export function recordedInteractionOf(
+  metadata: { tenantId: string; occurredAt: string },
+  data: { customerId: string; interactionId: string; channel: string; externalId: string },
+): RecordedInteractionRef {
+  return { tenantId: metadata.tenantId, occurredAt: metadata.occurredAt, customerId: data.customerId, interactionId: data.interactionId, channel: data.channel, externalId: data.externalId };
 }

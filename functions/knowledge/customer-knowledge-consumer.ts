@@ -34,6 +34,7 @@ import {
   type EventDefinition,
 } from '../../events/catalog.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
+import { recordedInteractionOf } from '../../domain/shared/interaction-recorded.js';
 import { queueConsumer } from '../shared/chain.js';
 import { ports as shared } from '../shared/ports.js';
 
@@ -131,9 +132,7 @@ const ROUTES: Route[] = [
       // no processed-marker read first: the commit below is conditional on the marker, so a redelivered event
       // changes nothing anyway, and every first delivery (nearly all of them) saves a read
       // the event carries no text: brand and competitor keywords are looked for in the stored interaction
-      const stored = d.hasText
-        ? await shared.interactions.findRecorded({ tenantId: m.tenantId, customerId: d.customerId, interactionId: d.interactionId, occurredAt: m.occurredAt, channel: d.channel, externalId: d.externalId })
-        : undefined;
+      const stored = d.hasText ? await shared.interactions.findRecorded(recordedInteractionOf(m, d)) : undefined;
       const settings = await knowledge.settings(m.tenantId);
       await updateCustomerKnowledge(ports, {
         tenantId: m.tenantId,

@@ -8,6 +8,7 @@ import { detectLanguage } from '../../domain/social/index.js';
 import { forgetRemovedMessage, isConversationKind, ticketFromInteraction } from '../../domain/service/tickets.js';
 import { InteractionRecorded, InteractionRemoved } from '../../events/catalog.js';
 import { FUNCTIONS } from '../../wiring/functions.js';
+import { recordedInteractionOf } from '../../domain/shared/interaction-recorded.js';
 import { queueConsumer } from '../shared/chain.js';
 import { interactions } from '../shared/ports.js';
 import { servicePorts } from './ports.js';
@@ -22,7 +23,7 @@ export const handler = queueConsumer(FUNCTIONS.serviceTickets.id, [InteractionRe
   const data = message.detail.data as import('zod').infer<typeof InteractionRecorded.data>;
   // a like, a follow, a share: never a ticket, so nothing is read for it
   if (!isConversationKind(data.kind)) return;
-  const stored = await interactions.findRecorded({ tenantId: metadata.tenantId, customerId: data.customerId, interactionId: data.interactionId, occurredAt: metadata.occurredAt, channel: data.channel, externalId: data.externalId });
+  const stored = await interactions.findRecorded(recordedInteractionOf(metadata, data));
   if (stored?.removedAt) return; // deleted before we got to it: nothing to answer
   const language = stored?.text ? detectLanguage(stored.text) : 'unknown';
   await ticketFromInteraction(servicePorts(), {
