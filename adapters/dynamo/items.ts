@@ -26,12 +26,10 @@ export function decodeSortKeyCursor(cursor: string, expectedPrefix: string): str
  * Every item of `keys` that exists, in as many BatchGetItem calls as it takes: 100 keys a call, and what DynamoDB
  * leaves unprocessed under load asked again (up to 8 rounds; then the call fails rather than answer part).
  */
-export async function batchGetAll(keys: readonly { pk: string; sk: string }[], options: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += 100) {
-    let request: BatchGetCommandInput['RequestItems'] = {
-      [tableName()]: { Keys: keys.slice(i, i + 100).map(({ pk, sk }) => ({ pk, sk })), ...(options.consistent && { ConsistentRead: true }) },
-    };
+    let request: BatchGetCommandInput['RequestItems'] = { [tableName()]: { Keys: keys.slice(i, i + 100).map(({ pk, sk }) => ({ pk, sk })) } };
     for (let round = 0; request && Object.keys(request).length > 0; round++) {
       if (round === 8) throw new Error('DynamoDB left keys of a BatchGetItem unprocessed eight times');
       const result: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: request }));
