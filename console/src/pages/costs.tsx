@@ -17,6 +17,7 @@ type Group = Report['groups'][number];
 
 const COLOURS = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
 const today = () => new Date().toISOString().slice(0, 10);
+type Period = { from: string; to: string };
 const monthStart = () => `${today().slice(0, 7)}-01`;
 
 /**
@@ -115,6 +116,25 @@ function GroupRows({ groups, currency, link }: { groups: Group[]; currency: stri
   );
 }
 
+/** One grouping of the period's costs as a table with the units and prices behind each amount, and its CSV. */
+function GroupedCosts({ period, groupBy, title, link }: { period: Period; groupBy: 'feature' | 'campaign'; title: string; link?: (key: string) => string | undefined }) {
+  const report = useApi(() => must(api.GET('/v1/costs', { params: { query: { ...period, groupBy } } })), [period.from, period.to, groupBy]);
+  return (
+    <section class="card">
+      <h2>{title}</h2>
+      {report.error !== undefined && <ErrorNotice error={report.error} action="read costs" onRetry={report.reload} />}
+      {report.data && (
+        <table data-testid={`costs-by-${groupBy}`}>
+          <tbody>
+            <GroupRows groups={report.data.groups} currency={report.data.currency} {...(link && { link })} />
+          </tbody>
+        </table>
+      )}
+      <CsvButton path="/v1/costs" query={{ ...period, groupBy }} name={`costs-by-${groupBy}`} />
+    </section>
+  );
+}
+
 function CsvButton({ path, query, name }: { path: string; query: Record<string, string>; name: string }) {
   const [error, setError] = useState<unknown>();
   return (
@@ -179,10 +199,8 @@ const UNIT_LABELS: [keyof Omit<Schemas['UnitCosts'], 'from' | 'to' | 'currency' 
 ];
 
 function Costs(_: PageProps) {
-  const [period, setPeriod] = useState({ from: monthStart(), to: today() });
+  const [period, setPeriod] = useState<Period>({ from: monthStart(), to: today() });
   const daily = useApi(() => must(api.GET('/v1/costs', { params: { query: { ...period, groupBy: 'day', thenBy: 'feature' } } })), [period.from, period.to]);
-  const byFeature = useApi(() => must(api.GET('/v1/costs', { params: { query: { ...period, groupBy: 'feature' } } })), [period.from, period.to]);
-  const byCampaign = useApi(() => must(api.GET('/v1/costs', { params: { query: { ...period, groupBy: 'campaign' } } })), [period.from, period.to]);
   const units = useApi(() => must(api.GET('/v1/costs/unit', { params: { query: period } })), [period.from, period.to]);
   const report = daily.data;
   const reconciledDays = report ? Object.values(report.days).filter((d) => d === 'reconciled').length : 0;
@@ -226,30 +244,8 @@ function Costs(_: PageProps) {
         </>
       )}
       <div class="grid">
-        <section class="card">
-          <h2>By feature</h2>
-          {byFeature.error !== undefined && <ErrorNotice error={byFeature.error} action="read costs" onRetry={byFeature.reload} />}
-          {byFeature.data && (
-            <table data-testid="costs-by-feature">
-              <tbody>
-                <GroupRows groups={byFeature.data.groups} currency={byFeature.data.currency} />
-              </tbody>
-            </table>
-          )}
-          <CsvButton path="/v1/costs" query={{ ...period, groupBy: 'feature' }} name="costs-by-feature" />
-        </section>
-        <section class="card">
-          <h2>By campaign</h2>
-          {byCampaign.error !== undefined && <ErrorNotice error={byCampaign.error} action="read costs" onRetry={byCampaign.reload} />}
-          {byCampaign.data && (
-            <table data-testid="costs-by-campaign">
-              <tbody>
-                <GroupRows groups={byCampaign.data.groups} currency={byCampaign.data.currency} link={(key) => (key === '(none)' ? undefined : `#/campaigns/${encodeURIComponent(key)}`)} />
-              </tbody>
-            </table>
-          )}
-          <CsvButton path="/v1/costs" query={{ ...period, groupBy: 'campaign' }} name="costs-by-campaign" />
-        </section>
+        <GroupedCosts period={period} groupBy="feature" title="By feature" />
+        <GroupedCosts period={period} groupBy="campaign" title="By campaign" link={(key) => (key === '(none)' ? undefined : `#/campaigns/${encodeURIComponent(key)}`)} />
         <section class="card">
           <h2>Unit costs</h2>
           {units.error !== undefined && <ErrorNotice error={units.error} action="read unit costs" onRetry={units.reload} />}
